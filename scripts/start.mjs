@@ -1,0 +1,36 @@
+// `npm start`: install dependencies if they are missing, then run the relay
+// locally with wrangler dev — local Queues, KV and Durable Objects, no login,
+// no network. The admin token and private-target switch are for local use only.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const LOCAL_ADMIN_TOKEN = process.env.ADMIN_TOKEN ?? "dev-admin-token";
+const port = process.env.PORT ?? "8787";
+
+if (!existsSync("node_modules/.bin/wrangler")) {
+  console.log("edgehook: installing dependencies (npm ci) …");
+  const install = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" });
+  if (install.status !== 0) process.exit(install.status ?? 1);
+}
+
+const quiet = {
+  CI: "true",
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
+
+const args = [
+  "dev", "--local", "--ip", "127.0.0.1", "--port", port,
+  "--inspector-port", "0", "--show-interactive-dev-session=false",
+  "--var", `ADMIN_TOKEN:${LOCAL_ADMIN_TOKEN}`,
+  "--var", "ALLOW_PRIVATE_TARGETS:true",
+  ...process.argv.slice(2),
+];
+console.log(`edgehook: http://127.0.0.1:${port}  (admin token: ${LOCAL_ADMIN_TOKEN === "dev-admin-token" ? "dev-admin-token" : "from ADMIN_TOKEN"})`);
+const dev = spawn("node_modules/.bin/wrangler", args, {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, ...quiet },
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
