@@ -1,12 +1,26 @@
 import { Hono } from "hono";
+import { authenticate } from "./auth/authenticate";
 import { AppError } from "./errors";
 import type { AppEnv } from "./env";
+import { accountRoutes } from "./routes/accounts";
+import { actionRunRoutes } from "./routes/action-runs";
+import { actionRoutes } from "./routes/actions";
+import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
+import { triggerRoutes } from "./routes/triggers";
+import { metaRoutes } from "./routes/meta";
 
 /** The HTTP API: one sub-app per resource, one error shape for everything. */
 export function createApp() {
   const app = new Hono<AppEnv>();
 
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", metaRoutes);
+  app.use("/v1/accounts/*", authenticate);
+  app.route("/v1/accounts/:account/actions", actionRoutes);
+  app.route("/v1/accounts/:account/actions", actionRunRoutes);
+  app.route("/v1/accounts/:account/actions", triggerRoutes);
+  app.route("/v1/accounts/:account/deliveries", deliveryRoutes);
+  app.route("/v1/accounts/:account/customers", customerRoutes);
+  app.route("/v1/accounts", accountRoutes);
 
   app.notFound((c) => c.json(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));
   app.onError((err, c) => {

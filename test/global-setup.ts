@@ -1,13 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startTargetServer } from "./target-server";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    targetUrl: string;
-    refusedUrl: string;
-  }
-}
-
 /** Starts the real HTTP target once for the whole run; tests read its URL with inject(). */
 export default async function setup(project: TestProject) {
   const target = await startTargetServer();

@@ -5,6 +5,7 @@
 //   status=503        answer with this status (default 200)
 //   fail=2            the first 2 requests get `status` (default 500), later ones 200
 //   delay=300         wait this many ms before answering (a hang when long)
+//   delay_first=5000  wait this long on the first request only
 //   json={"a":1}      answer with this JSON body (default {"ok":true})
 //   retry_after=1     add a Retry-After header
 //   location=/x       add a Location header (for 3xx)
@@ -74,7 +75,8 @@ export async function startTargetServer(): Promise<TargetServer> {
     entry.requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body, at: Date.now() });
     try {
       const query = url.searchParams;
-      const delay = Number(query.get("delay") ?? 0);
+      const isFirst = entry.requests.length === 1;
+      const delay = Number(query.get("delay") ?? 0) || (isFirst ? Number(query.get("delay_first") ?? 0) : 0);
       if (delay > 0) await sleep(delay);
       const failures = Number(query.get("fail") ?? 0);
       let status = Number(query.get("status") ?? 200);

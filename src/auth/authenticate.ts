@@ -1,0 +1,49 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv, Principal } from "../env";
+import { AppError } from "../errors";
+import { getAccount, type Account } from "../store/accounts";
+import { findServiceKey } from "../store/service-keys";
+import { secretsEqual } from "./secrets";
+
+/** Resolves a presented secret (admin token or service key) to who is calling. */
+export async function principalFor(env: AppEnv["Bindings"], presented: string | undefined): Promise<Principal> {
+  if (!presented) throw new AppError("unauthorized", "Missing credentials: send Authorization: Bearer <admin token or service key>");
+  if (env.ADMIN_TOKEN && (await secretsEqual(presented, env.ADMIN_TOKEN))) return { kind: "admin" };
+  const key = await findServiceKey(env.CONFIG, presented);
+  if (!key) throw new AppError("unauthorized", "Invalid or revoked credentials");
+  return { kind: "key", account: key.account, keyId: key.id };
+}
+
+function bearer(c: Context): string | undefined {
+  const header = c.req.header("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+/** Sets `principal` from `Authorization: Bearer …`. */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("principal", await principalFor(c.env, bearer(c)));
+  await next();
+};
+
+/** Admin-only routes: a service key, whatever its account, is not enough. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("principal").kind !== "admin") throw new AppError("forbidden", "This call needs the admin token");
+  await next();
+};
+
+/**
+ * The account named in the path, after checking the caller may act on it.
+ * A key of another account gets 403 whether or not the account exists, so
+ * keys cannot probe for other tenants.
+ */
+export async function accountFor(c: Context<AppEnv>): Promise<Account> {
+  const id = c.req.param("account")!;
+  const principal = c.get("principal");
+  if (principal.kind === "key" && principal.account !== id) {
+    throw new AppError("forbidden", "This key belongs to another account");
+  }
+  const account = await getAccount(c.env.CONFIG, id);
+  if (!account) throw new AppError("not_found", `Account ${id} does not exist`);
+  return account;
+}

@@ -1,0 +1,108 @@
+import type { Bindings } from "../env";
+import type { AcquireResult } from "../limiter/account-limiter.do";
+import { limiterByName } from "../limiter/client";
+import { mapWithLimit, sleep } from "../lib/pool";
+import { DEFAULT_CONCURRENCY, getAccount, type Account } from "../store/accounts";
+import { attemptDelivery } from "./attempt";
+import { parseRetrySchedule } from "./backoff";
+import { DeliveryMessage } from "./message";
+import { SEND_TIMEOUT_MS } from "./send";
+
+/** Cloudflare lets one invocation keep 6 connections open; more would queue inside the runtime anyway. */
+export const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
+/** How long one invocation keeps asking for permits before handing waiting messages back to the queue. */
+const PERMIT_WAIT_BUDGET_MS = 15_000;
+const PERMIT_POLL_MS = 100;
+/** A message without a permit comes back after this long; it is not an attempt. */
+const NO_PERMIT_DELAY_SECONDS = 1;
+
+type Msg = Message<unknown>;
+
+/**
+ * The DELIVERIES consumer. Each message is settled on its own and nothing is
+ * thrown out of here (that would retry the whole batch).
+ *
+ * Retries are scheduled by re-enqueueing the reference with `delaySeconds`
+ * and acking, not with `message.retry()`: the attempt count lives in the
+ * delivery log, waiting for a permit never burns an attempt, and the queue's
+ * own retry counter (→ dead-letter queue) is left to count crashes only.
+ */
+export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  const byLimiter = new Map<string, Array<{ msg: Msg; body: DeliveryMessage }>>();
+  for (const msg of batch.messages) {
+    const parsed = DeliveryMessage.safeParse(msg.body);
+    if (!parsed.success) {
+      // Not ours or from an incompatible version: there is no delivery to record it against.
+      console.error("dropping an unreadable delivery message", msg.id, parsed.error.message);
+      msg.ack();
+      continue;
+    }
+    const group = byLimiter.get(parsed.data.limiter) ?? [];
+    group.push({ msg, body: parsed.data });
+    byLimiter.set(parsed.data.limiter, group);
+  }
+  await Promise.all([...byLimiter].map(([limiter, group]) => consumeGroup(env, limiter, group)));
+}
+
+async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {
+  const messages = new Map(group.map((entry) => [entry.body.delivery_id, entry]));
+  try {
+    const stub = limiterByName(env, limiter);
+    const accounts = await loadAccounts(env, group.map((entry) => entry.body.account));
+    const cap = Math.min(...[...accounts.values()].map((account) => account?.concurrency ?? DEFAULT_CONCURRENCY));
+    const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
+    const started = Date.now();
+    let pending = [...messages.keys()];
+
+    while (pending.length > 0) {
+      const leaseMs = Math.ceil(pending.length / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
+      const acquired: AcquireResult = await stub.acquire(pending, cap, leaseMs);
+      const { leaseId, granted, waiting, settled } = acquired;
+      for (const id of settled) take(messages, id).msg.ack();
+
+      if (granted.length > 0) {
+        const attempts = await mapWithLimit(granted, SENDS_IN_FLIGHT_PER_INVOCATION, (delivery) =>
+          attemptDelivery({
+            delivery,
+            signingSecret: accounts.get(delivery.account)?.signing_secret,
+            allowPrivate: env.ALLOW_PRIVATE_TARGETS === "true",
+            schedule,
+          }),
+        );
+        await stub.settle(leaseId, attempts.map(({ result }) => result));
+        await requeue(env, attempts.filter((a) => a.retryInSeconds !== null).map((a) => ({ body: messages.get(a.result.id)!.body, delaySeconds: a.retryInSeconds! })));
+        for (const { result } of attempts) take(messages, result.id).msg.ack();
+      }
+
+      pending = waiting;
+      if (pending.length === 0) break;
+      if (Date.now() - started > PERMIT_WAIT_BUDGET_MS) {
+        await requeue(env, pending.map((id) => ({ body: messages.get(id)!.body, delaySeconds: NO_PERMIT_DELAY_SECONDS })));
+        for (const id of pending) take(messages, id).msg.ack();
+        break;
+      }
+      if (granted.length === 0) await sleep(PERMIT_POLL_MS);
+    }
+  } catch (err) {
+    // Whatever is not settled goes back to the queue; repeated crashes end in the dead-letter queue.
+    console.error("delivery batch failed; returning messages to the queue", limiter, err);
+    for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });
+  }
+}
+
+function take(messages: Map<string, { msg: Msg; body: DeliveryMessage }>, id: string) {
+  const entry = messages.get(id)!;
+  messages.delete(id);
+  return entry;
+}
+
+async function requeue(env: Bindings, items: Array<{ body: DeliveryMessage; delaySeconds: number }>): Promise<void> {
+  if (items.length === 0) return;
+  await env.DELIVERIES.sendBatch(items.map(({ body, delaySeconds }) => ({ body, delaySeconds, contentType: "json" as const })));
+}
+
+async function loadAccounts(env: Bindings, ids: string[]): Promise<Map<string, Account | null>> {
+  const unique = [...new Set(ids)];
+  const accounts = await Promise.all(unique.map((id) => getAccount(env.CONFIG, id)));
+  return new Map(unique.map((id, i) => [id, accounts[i] ?? null]));
+}

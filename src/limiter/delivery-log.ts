@@ -1,0 +1,174 @@
+import { redactRequest } from "../delivery/redact";
+import type { Attempt, DeliveryJob, DeliveryStatus, DeliveryView, LoggedResponse } from "../delivery/model";
+
+/** How long an idempotency key maps to its first delivery. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Finished deliveries are kept this long, and at most this many per limiter. */
+export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+export const RETENTION_ROWS = 50_000;
+
+export const DELIVERY_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS deliveries (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    action TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    next_attempt_at INTEGER,
+    job TEXT NOT NULL,
+    request_view TEXT NOT NULL,
+    attempts TEXT NOT NULL DEFAULT '[]',
+    response TEXT,
+    error TEXT,
+    idempotency_key TEXT,
+    replay_of TEXT
+  );
+  CREATE INDEX IF NOT EXISTS deliveries_by_account ON deliveries (account, id);
+  CREATE INDEX IF NOT EXISTS deliveries_by_idempotency ON deliveries (account, idempotency_key) WHERE idempotency_key IS NOT NULL;
+`;
+
+interface DeliveryRow extends Record<string, SqlStorageValue> {
+  id: string;
+  account: string;
+  action: string;
+  customer_id: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  next_attempt_at: number | null;
+  job: string;
+  request_view: string;
+  attempts: string;
+  response: string | null;
+  error: string | null;
+  replay_of: string | null;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  action?: string;
+  customer?: string;
+  /** Exclusive: the last id of the previous page. */
+  before?: string;
+  limit: number;
+}
+
+/** The delivery log of one limiter (one account, or every account of a shard), in its SQLite. */
+export class DeliveryLog {
+  constructor(private readonly sql: SqlStorage) {}
+
+  findByIdempotencyKey(account: string, key: string, now: number): string | null {
+    const row = this.sql
+      .exec<{ id: string }>(
+        "SELECT id FROM deliveries WHERE account = ? AND idempotency_key = ? AND created_at > ? ORDER BY id LIMIT 1",
+        account, key, now - IDEMPOTENCY_WINDOW_MS,
+      )
+      .toArray()[0];
+    return row?.id ?? null;
+  }
+
+  insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }): void {
+    this.sql.exec(
+      `INSERT INTO deliveries (id, account, action, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
+      id, job.account, job.action, job.customerId, now, now,
+      JSON.stringify(job), JSON.stringify(redactRequest(job.request)),
+      extra.idempotencyKey ?? null, extra.replayOf ?? null,
+    );
+  }
+
+  delete(id: string): void {
+    this.sql.exec("DELETE FROM deliveries WHERE id = ?", id);
+  }
+
+  /** The job and status, for the consumer. */
+  job(id: string): { job: DeliveryJob; status: DeliveryStatus; attempts: Attempt[] } | null {
+    const row = this.sql.exec<Pick<DeliveryRow, "job" | "status" | "attempts">>("SELECT job, status, attempts FROM deliveries WHERE id = ?", id).toArray()[0];
+    if (!row) return null;
+    return { job: JSON.parse(row.job), status: row.status as DeliveryStatus, attempts: JSON.parse(row.attempts) };
+  }
+
+  markSending(id: string, now: number): void {
+    this.sql.exec("UPDATE deliveries SET status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?", now, id);
+  }
+
+  /** Appends an attempt and moves the delivery to its next status. */
+  recordAttempt(
+    id: string,
+    attempt: Attempt,
+    update: { status: DeliveryStatus; response?: LoggedResponse; error?: string; nextAttemptAt?: number },
+    now: number,
+  ): void {
+    const row = this.sql.exec<{ attempts: string }>("SELECT attempts FROM deliveries WHERE id = ?", id).toArray()[0];
+    if (!row) return;
+    const attempts = [...(JSON.parse(row.attempts) as Attempt[]), attempt];
+    this.sql.exec(
+      `UPDATE deliveries SET status = ?, attempts = ?, updated_at = ?, next_attempt_at = ?,
+         response = COALESCE(?, response), error = ? WHERE id = ?`,
+      update.status, JSON.stringify(attempts), now, update.nextAttemptAt ?? null,
+      update.response ? JSON.stringify(update.response) : null, update.error ?? null, id,
+    );
+  }
+
+  /** Ends a delivery without an attempt (dead-lettered, or its job unreadable). */
+  fail(id: string, error: string, now: number): boolean {
+    const result = this.sql.exec(
+      "UPDATE deliveries SET status = 'failed', error = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ? AND status NOT IN ('sent', 'failed')",
+      error, now, id,
+    );
+    return result.rowsWritten > 0;
+  }
+
+  get(account: string, id: string): DeliveryView | null {
+    const row = this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE account = ? AND id = ?", account, id).toArray()[0];
+    return row ? toView(row) : null;
+  }
+
+  /** Newest first (ids sort by creation time). */
+  list(account: string, filter: DeliveryFilter): DeliveryView[] {
+    const where = ["account = ?"];
+    const args: SqlStorageValue[] = [account];
+    if (filter.status) (where.push("status = ?"), args.push(filter.status));
+    if (filter.action) (where.push("action = ?"), args.push(filter.action));
+    if (filter.customer) (where.push("customer_id = ?"), args.push(filter.customer));
+    if (filter.before) (where.push("id < ?"), args.push(filter.before));
+    const rows = this.sql
+      .exec<DeliveryRow>(`SELECT * FROM deliveries WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`, ...args, filter.limit)
+      .toArray();
+    return rows.map(toView);
+  }
+
+  isEmpty(): boolean {
+    return this.sql.exec("SELECT 1 FROM deliveries LIMIT 1").toArray().length === 0;
+  }
+
+  /** Drops finished deliveries past the retention bounds. */
+  prune(now: number): void {
+    this.sql.exec("DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?", now - RETENTION_MS);
+    this.sql.exec(
+      `DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND id IN (
+         SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)`,
+      RETENTION_ROWS,
+    );
+  }
+}
+
+function toView(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    account: row.account,
+    action: row.action,
+    customer_id: row.customer_id,
+    status: row.status as DeliveryStatus,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+    next_attempt_at: row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
+    attempts: JSON.parse(row.attempts),
+    request: JSON.parse(row.request_view),
+    response: row.response ? JSON.parse(row.response) : null,
+    error: row.error,
+    replay_of: row.replay_of,
+  };
+}

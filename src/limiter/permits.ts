@@ -1,0 +1,44 @@
+/**
+ * Concurrency permits as leases in SQLite. A consumer takes a batch of
+ * permits under one lease and returns them together; a lease that is never
+ * returned (the consumer crashed) simply expires, so permits cannot leak.
+ */
+export const PERMIT_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS leases (
+    id TEXT PRIMARY KEY,
+    permits INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+`;
+
+export class Permits {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Permits held by leases that have not expired. */
+  inUse(now: number): number {
+    const row = this.sql.exec<{ n: number | null }>("SELECT SUM(permits) AS n FROM leases WHERE expires_at > ?", now).one();
+    return row.n ?? 0;
+  }
+
+  /** Grants up to `wanted` permits under cap; 0 when none are free (no lease is created then). */
+  take(leaseId: string, wanted: number, cap: number, expiresAt: number, now: number): number {
+    this.dropExpired(now);
+    const granted = Math.max(0, Math.min(wanted, cap - this.inUse(now)));
+    if (granted > 0) this.sql.exec("INSERT INTO leases (id, permits, expires_at) VALUES (?, ?, ?)", leaseId, granted, expiresAt);
+    return granted;
+  }
+
+  release(leaseId: string): void {
+    this.sql.exec("DELETE FROM leases WHERE id = ?", leaseId);
+  }
+
+  dropExpired(now: number): void {
+    this.sql.exec("DELETE FROM leases WHERE expires_at <= ?", now);
+  }
+
+  /** When the next lease expires, for the alarm. */
+  nextExpiry(): number | null {
+    const row = this.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM leases").one();
+    return row.at ?? null;
+  }
+}

@@ -1,0 +1,38 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { accountFor, requireAdmin } from "../auth/authenticate";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { readJsonBody, parseWith } from "../http/json-body";
+import { AccountInput, publicAccount, putAccount } from "../store/accounts";
+import { ResourceId } from "../store/schemas";
+import { createServiceKey, listServiceKeys, revokeServiceKey } from "../store/service-keys";
+
+const KeyInput = z.strictObject({ name: z.string().min(1).max(200) });
+
+/** Accounts and their service keys: `/v1/accounts/{account}` and `…/keys`. */
+export const accountRoutes = new Hono<AppEnv>()
+  .put("/:account", requireAdmin, async (c) => {
+    const id = parseWith(ResourceId, c.req.param("account"), "account");
+    const input = await readJsonBody(c, AccountInput);
+    const { account, created } = await putAccount(c.env.CONFIG, id, input);
+    return c.json(publicAccount(account), created ? 201 : 200);
+  })
+  .get("/:account", async (c) => c.json(publicAccount(await accountFor(c))))
+  .post("/:account/keys", requireAdmin, async (c) => {
+    const account = await accountFor(c);
+    const { name } = await readJsonBody(c, KeyInput);
+    return c.json(await createServiceKey(c.env.CONFIG, account.id, name), 201);
+  })
+  .get("/:account/keys", async (c) => {
+    const account = await accountFor(c);
+    return c.json({ keys: await listServiceKeys(c.env.CONFIG, account.id) });
+  })
+  .delete("/:account/keys/:id", async (c) => {
+    const account = await accountFor(c);
+    const id = c.req.param("id");
+    if (!(await revokeServiceKey(c.env.CONFIG, account.id, id))) {
+      throw new AppError("not_found", `Key ${id} does not exist`);
+    }
+    return c.body(null, 204);
+  });

@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { newId } from "../auth/secrets";
+import { sendOnce } from "../delivery/send";
+import { standardWebhookHeaders } from "../delivery/standard-webhooks";
+import type { AppEnv, Bindings } from "../env";
+import { readJsonBody } from "../http/json-body";
+import { renderAttributes } from "../templates/render-attributes";
+import { renderRequest } from "../templates/render-request";
+import { responseScope } from "../templates/scope";
+import { CustomerInput, ScopeFields, toScope } from "../templates/scope-input";
+import { actionFor } from "./actions";
+
+const SampleResponse = z.strictObject({
+  status: z.number().int().min(100).max(599).default(200),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.unknown().optional(),
+});
+
+const PreviewInput = z.strictObject({ customer: CustomerInput, ...ScopeFields, response: SampleResponse.optional() });
+const TestInput = z.strictObject({ customer: CustomerInput, ...ScopeFields });
+
+export const allowPrivateTargets = (env: Bindings) => env.ALLOW_PRIVATE_TARGETS === "true";
+
+/** Preview (render, send nothing) and test send (send once, store nothing). */
+export const actionRunRoutes = new Hono<AppEnv>()
+  .post("/:action/preview", async (c) => {
+    const { action } = await actionFor(c);
+    const input = await readJsonBody(c, PreviewInput);
+    const scope = toScope(input);
+    const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
+    if (!input.response) return c.json({ request, warnings });
+
+    const { status, headers, body } = input.response;
+    const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
+    const lowerHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    const attributes = renderAttributes(action.attributes, { ...scope, response: responseScope(status, lowerHeaders, text) });
+    return c.json({ request, attributes, warnings });
+  })
+  .post("/:action/test", async (c) => {
+    const { account, action } = await actionFor(c);
+    const input = await readJsonBody(c, TestInput);
+    const scope = toScope(input);
+    const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
+    const signed = await standardWebhookHeaders(newId("test"), request.body ?? "", account.signing_secret);
+    const outcome = await sendOnce(request, signed);
+    if (!outcome.ok) {
+      return c.json({ request, response: null, error: outcome.error, duration_ms: outcome.durationMs, attributes: {}, warnings });
+    }
+    const { status, headers, body } = outcome.response;
+    // Attributes are what a real delivery would set: only after a 2xx.
+    const attributes = status >= 200 && status < 300
+      ? renderAttributes(action.attributes, { ...scope, response: responseScope(status, headers, body) })
+      : {};
+    return c.json({ request, response: { status, headers, body }, duration_ms: outcome.durationMs, attributes, warnings });
+  });

@@ -1,0 +1,40 @@
+import { Hono, type Context } from "hono";
+import { accountFor } from "../auth/authenticate";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { parseWith, readJsonBody } from "../http/json-body";
+import { ActionInput, deleteAction, getAction, listActions, putAction, type Action } from "../store/actions";
+import type { Account } from "../store/accounts";
+import { ResourceId } from "../store/schemas";
+import { validateAction } from "../templates/validate-action";
+
+/** Webhook actions: `/v1/accounts/{account}/actions[/{action}]`. */
+export const actionRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const account = await accountFor(c);
+    return c.json({ actions: await listActions(c.env.CONFIG, account.id) });
+  })
+  .put("/:action", async (c) => {
+    const account = await accountFor(c);
+    const id = parseWith(ResourceId, c.req.param("action"), "action");
+    const input = await readJsonBody(c, ActionInput);
+    validateAction(input);
+    const { action, created } = await putAction(c.env.CONFIG, account.id, id, input);
+    return c.json(action, created ? 201 : 200);
+  })
+  .get("/:action", async (c) => c.json((await actionFor(c)).action))
+  .delete("/:action", async (c) => {
+    const account = await accountFor(c);
+    const id = c.req.param("action");
+    if (!(await deleteAction(c.env.CONFIG, account.id, id))) throw new AppError("not_found", `Action ${id} does not exist`);
+    return c.body(null, 204);
+  });
+
+/** The action named in the path, for an account the caller may act on. */
+export async function actionFor(c: Context<AppEnv>): Promise<{ account: Account; action: Action }> {
+  const account = await accountFor(c);
+  const id = c.req.param("action")!;
+  const action = await getAction(c.env.CONFIG, account.id, id);
+  if (!action) throw new AppError("not_found", `Action ${id} does not exist`);
+  return { account, action };
+}

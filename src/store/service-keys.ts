@@ -1,0 +1,60 @@
+import { newId, newServiceKey, sha256Hex } from "../auth/secrets";
+import { kvKeys, listJson } from "./keys";
+
+/** What we keep about a key: its SHA-256, never the key itself. */
+interface StoredKey {
+  id: string;
+  account: string;
+  name: string;
+  hash: string;
+  prefix: string;
+  created_at: string;
+}
+
+export type PublicKey = Omit<StoredKey, "hash" | "account">;
+
+/** Creates a key and returns it in the clear — the only time anyone sees it. */
+export async function createServiceKey(kv: KVNamespace, account: string, name: string) {
+  const key = newServiceKey();
+  const stored: StoredKey = {
+    id: newId("key"),
+    account,
+    name,
+    hash: await sha256Hex(key),
+    prefix: key.slice(0, 8),
+    created_at: new Date().toISOString(),
+  };
+  await Promise.all([
+    kv.put(kvKeys.serviceKey(account, stored.id), JSON.stringify(stored)),
+    kv.put(kvKeys.keyHash(stored.hash), JSON.stringify({ account, id: stored.id })),
+  ]);
+  return { ...toPublic(stored), key };
+}
+
+export async function listServiceKeys(kv: KVNamespace, account: string): Promise<PublicKey[]> {
+  const keys = await listJson<StoredKey>(kv, kvKeys.serviceKeyPrefix(account));
+  return keys.map(toPublic).sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+/** Revokes a key; false when the account has no such key. */
+export async function revokeServiceKey(kv: KVNamespace, account: string, id: string): Promise<boolean> {
+  const stored = await kv.get<StoredKey>(kvKeys.serviceKey(account, id), "json");
+  if (!stored) return false;
+  // The hash entry goes first: it is what authenticates.
+  await kv.delete(kvKeys.keyHash(stored.hash));
+  await kv.delete(kvKeys.serviceKey(account, id));
+  return true;
+}
+
+/**
+ * Finds the account a presented key belongs to. The lookup is by the key's
+ * SHA-256, so no stored secret is compared byte by byte with the input.
+ */
+export async function findServiceKey(kv: KVNamespace, presented: string): Promise<{ account: string; id: string } | null> {
+  if (!presented.startsWith("ehk_")) return null;
+  return kv.get<{ account: string; id: string }>(kvKeys.keyHash(await sha256Hex(presented)), "json");
+}
+
+function toPublic({ id, name, prefix, created_at }: StoredKey): PublicKey {
+  return { id, name, prefix, created_at };
+}

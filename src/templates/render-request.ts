@@ -1,0 +1,89 @@
+import { AppError } from "../errors";
+import { toBase64, utf8 } from "../lib/encoding";
+import { assertAllowedTarget } from "../net/target-guard";
+import type { ActionInput } from "../store/actions";
+import type { HttpMethod } from "../store/schemas";
+import { jsonSyntaxWarning } from "./json-warning";
+import { renderTemplate } from "./liquid";
+import type { RenderScope } from "./scope";
+
+/** A rendered body larger than this is refused: no webhook receiver expects more. */
+export const MAX_RENDERED_BODY_BYTES = 1_000_000;
+
+export interface RenderedRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface RenderResult {
+  request: RenderedRequest;
+  warnings: string[];
+}
+
+/**
+ * Turns an action into the exact request that will be sent, the way
+ * Customer.io does: userinfo in the URL becomes Basic auth, Content-Type
+ * defaults to JSON, bodies go out as written.
+ */
+export function renderRequest(action: ActionInput, scope: RenderScope, options: { allowPrivate: boolean }): RenderResult {
+  const warnings: string[] = [];
+  const url = renderTemplate(action.url, { ...scope }, "url").trim();
+  const target = parseTarget(url);
+
+  const headers: Record<string, string> = {};
+  for (const [name, template] of Object.entries(action.headers)) {
+    const value = renderTemplate(template, { ...scope }, `headers.${name}`).trim();
+    if (/[\r\n\0]/.test(value)) {
+      throw new AppError("render_failed", `headers.${name}: the rendered value contains CR, LF or NUL`, { field: `headers.${name}` });
+    }
+    headers[name] = value;
+  }
+  if (!hasHeader(headers, "content-type")) headers["Content-Type"] = "application/json";
+
+  if (target.username || target.password) {
+    if (hasHeader(headers, "authorization")) {
+      warnings.push("url: credentials in the URL are ignored because an Authorization header is set");
+    } else {
+      const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+      headers.Authorization = `Basic ${toBase64(utf8(credentials))}`;
+    }
+    target.username = "";
+    target.password = "";
+  }
+  assertAllowedTarget(target.toString(), options);
+
+  let body: string | null = null;
+  if (action.body !== undefined && action.method !== "GET") {
+    body = renderTemplate(action.body, { ...scope }, "body");
+    const bytes = utf8(body).byteLength;
+    if (bytes > MAX_RENDERED_BODY_BYTES) {
+      throw new AppError("payload_too_large", `body: renders to ${bytes} bytes; the limit is ${MAX_RENDERED_BODY_BYTES}`);
+    }
+    if (/json/i.test(headerValue(headers, "content-type") ?? "")) {
+      const warning = jsonSyntaxWarning(body);
+      if (warning) warnings.push(warning);
+    }
+  }
+
+  return { request: { method: action.method, url: target.toString(), headers, body }, warnings };
+}
+
+function parseTarget(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new AppError("target_not_allowed", `url: renders to ${JSON.stringify(url.slice(0, 200))}, which is not a valid URL`, { field: "url" });
+  }
+}
+
+export function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return headerValue(headers, name) !== undefined;
+}
