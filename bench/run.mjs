@@ -25,7 +25,7 @@ function log(line) {
 async function buildWorkers() {
   execFileSync("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", "dist"], { env: quiet, stdio: "ignore" });
   await build({ entryPoints: ["bench/baseline-worker.ts"], bundle: true, format: "esm", outfile: "dist/bench/baseline.js", logLevel: "silent" });
-  await build({ entryPoints: ["bench/render-entry.ts"], bundle: true, format: "esm", platform: "node", outfile: "dist/bench/render.mjs", logLevel: "silent" });
+  await build({ entryPoints: ["bench/render-entry.ts"], bundle: true, format: "esm", platform: "node", outfile: "dist/bench/render.mjs", packages: "external", logLevel: "silent" });
 }
 
 function startSink() {

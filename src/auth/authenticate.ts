@@ -33,17 +33,26 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * The account named in the path, after checking the caller may act on it.
- * A key of another account gets 403 whether or not the account exists, so
- * keys cannot probe for other tenants.
+ * The id of the account named in the path, after checking the caller may act
+ * on it. A key of another account gets 403 whether or not the account exists,
+ * so keys cannot probe for other tenants.
  */
-export async function accountFor(c: Context<AppEnv>): Promise<Account> {
+export function accountIdFor(c: Context<AppEnv>): string {
   const id = c.req.param("account")!;
   const principal = c.get("principal");
   if (principal.kind === "key" && principal.account !== id) {
     throw new AppError("forbidden", "This key belongs to another account");
   }
-  const account = await getAccount(c.env.CONFIG, id);
+  return id;
+}
+
+/** The account named in the path, loaded, for a caller allowed to act on it. */
+export async function accountFor(c: Context<AppEnv>): Promise<Account> {
+  const id = accountIdFor(c);
+  return existingAccount(id, await getAccount(c.env.CONFIG, id));
+}
+
+export function existingAccount(id: string, account: Account | null): Account {
   if (!account) throw new AppError("not_found", `Account ${id} does not exist`);
   return account;
 }

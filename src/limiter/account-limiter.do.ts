@@ -188,8 +188,10 @@ export class AccountLimiter extends DurableObject<Env> {
     this.permits.dropExpired(now);
     this.log.prune(now);
     const nextLease = this.permits.nextExpiry();
+    this.alarmAt = null;
     if (nextLease !== null || !this.log.isEmpty()) {
-      await this.ctx.storage.setAlarm(Math.min(nextLease ?? Infinity, now + PRUNE_EVERY_MS));
+      this.alarmAt = Math.min(nextLease ?? Infinity, now + PRUNE_EVERY_MS);
+      await this.ctx.storage.setAlarm(this.alarmAt);
     }
   }
 
@@ -199,8 +201,14 @@ export class AccountLimiter extends DurableObject<Env> {
     return renderAttributes(job.attributes, { ...job.scope, customer, response: responseScope(response.status, response.headers, body) });
   }
 
+  /** The alarm time as this instance last saw it; saves a storage read on every accept. */
+  private alarmAt: number | null | undefined;
+
   private async ensureAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > at || this.alarmAt < Date.now()) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    }
   }
 }

@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
-import { accountFor } from "../auth/authenticate";
+import { accountFor, accountIdFor, existingAccount } from "../auth/authenticate";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { parseWith, readJsonBody } from "../http/json-body";
 import { ActionInput, deleteAction, getAction, listActions, putAction, type Action } from "../store/actions";
-import type { Account } from "../store/accounts";
+import { getAccount, type Account } from "../store/accounts";
 import { ResourceId } from "../store/schemas";
 import { validateAction } from "../templates/validate-action";
 
@@ -30,11 +30,12 @@ export const actionRoutes = new Hono<AppEnv>()
     return c.body(null, 204);
   });
 
-/** The action named in the path, for an account the caller may act on. */
+/** The action named in the path and its account, read in parallel, for a caller allowed to act on it. */
 export async function actionFor(c: Context<AppEnv>): Promise<{ account: Account; action: Action }> {
-  const account = await accountFor(c);
+  const accountId = accountIdFor(c);
   const id = c.req.param("action")!;
-  const action = await getAction(c.env.CONFIG, account.id, id);
+  const [account, action] = await Promise.all([getAccount(c.env.CONFIG, accountId), getAction(c.env.CONFIG, accountId, id)]);
+  const found = existingAccount(accountId, account);
   if (!action) throw new AppError("not_found", `Action ${id} does not exist`);
-  return { account, action };
+  return { account: found, action };
 }

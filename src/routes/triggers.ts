@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { accountIdFor } from "../auth/authenticate";
 import type { DeliveryJob } from "../delivery/model";
 import type { AppEnv } from "../env";
 import { readJsonBody } from "../http/json-body";
@@ -22,11 +23,14 @@ const TriggerInput = z.strictObject({
  * trigger's own values, which win.
  */
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
-  const { account, action } = await actionFor(c);
   const input = await readJsonBody(c, TriggerInput);
   const customerId = String(input.customer.id);
-  const stored = (await c.env.ATTRIBUTES.get<Record<string, unknown>>(kvKeys.attributes(account.id, customerId), "json")) ?? {};
-  const scope = toScope({ ...input, customer: { ...stored, ...input.customer } });
+  // Three independent KV reads, in parallel: this is the hot path.
+  const [{ account, action }, stored] = await Promise.all([
+    actionFor(c),
+    c.env.ATTRIBUTES.get<Record<string, unknown>>(kvKeys.attributes(accountIdFor(c), customerId), "json"),
+  ]);
+  const scope = toScope({ ...input, customer: { ...(stored ?? {}), ...input.customer } });
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
   const job: DeliveryJob = { account: account.id, action: action.id, customerId, request, attributes: action.attributes, scope };
