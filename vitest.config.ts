@@ -3,24 +3,30 @@ import { defineConfig } from "vitest/config";
 
 // Every test runs inside workerd with the bindings from wrangler.toml; outbound
 // webhooks go to a real node:http server started by test/global-setup.ts.
-export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        cf: false,
-        bindings: {
-          ADMIN_TOKEN: "test-admin-token",
-          ALLOW_PRIVATE_TARGETS: "true",
-          RETRY_SCHEDULE: "1,1,1",
-          EGRESS_IPS: "203.0.113.10, 203.0.113.11",
-        },
+function workers(allowPrivateTargets: boolean) {
+  return cloudflareTest({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      cf: false,
+      bindings: {
+        ADMIN_TOKEN: "test-admin-token",
+        ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets),
+        RETRY_SCHEDULE: "1,1,1",
+        EGRESS_IPS: "203.0.113.10, 203.0.113.11",
       },
-    }),
-  ],
+    },
+  });
+}
+
+const shared = { globalSetup: ["./test/global-setup.ts"], testTimeout: 30_000, hookTimeout: 30_000 };
+
+export default defineConfig({
   test: {
-    globalSetup: ["./test/global-setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      // Local targets allowed, as in `npm start`: most tests talk to the local target server.
+      { plugins: [workers(true)], test: { ...shared, name: "relay", include: ["test/**/*.test.ts"], exclude: ["test/production/**"] } },
+      // As deployed: private targets refused end to end.
+      { plugins: [workers(false)], test: { ...shared, name: "production", include: ["test/production/**/*.test.ts"] } },
+    ],
   },
 });
