@@ -23,12 +23,13 @@ const TriggerInput = z.strictObject({
  * trigger's own values, which win.
  */
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
+  const accountId = accountIdFor(c);
   const input = await readJsonBody(c, TriggerInput);
   const customerId = String(input.customer.id);
   // Three independent KV reads, in parallel: this is the hot path.
   const [{ account, action }, stored] = await Promise.all([
     actionFor(c),
-    c.env.ATTRIBUTES.get<Record<string, unknown>>(kvKeys.attributes(accountIdFor(c), customerId), "json"),
+    c.env.ATTRIBUTES.get<Record<string, unknown>>(kvKeys.attributes(accountId, customerId), "json"),
   ]);
   const scope = toScope({ ...input, customer: { ...(stored ?? {}), ...input.customer } });
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
