@@ -117,10 +117,14 @@ describe("trigger → queue → delivery", () => {
     expect(failed.body.deliveries.map((d: { id: string }) => d.id)).toEqual([ids[2]]);
     const byAction = await api("GET", `/v1/accounts/${account}/deliveries?action=ok`);
     expect(byAction.body.deliveries).toHaveLength(2);
+    const other = (await trigger(account, { customer: { id: "c2" } }, "ok")).body.delivery_id;
+    const byCustomer = await api("GET", `/v1/accounts/${account}/deliveries?customer=c2`);
+    expect(byCustomer.body.deliveries.map((d: { id: string }) => d.id)).toEqual([other]);
+    await deliveryReaches(account, other, ["sent"]);
 
-    const page1 = await api("GET", `/v1/accounts/${account}/deliveries?limit=2`);
+    const page1 = await api("GET", `/v1/accounts/${account}/deliveries?limit=2&customer=c1`);
     expect(page1.body.deliveries).toHaveLength(2);
-    const page2 = await api("GET", `/v1/accounts/${account}/deliveries?limit=2&cursor=${page1.body.next_cursor}`);
+    const page2 = await api("GET", `/v1/accounts/${account}/deliveries?limit=2&customer=c1&cursor=${page1.body.next_cursor}`);
     expect(page2.body.deliveries.map((d: { id: string }) => d.id)).toEqual([ids[0]]);
     expect(page2.body.next_cursor).toBeNull();
   });
