@@ -89,3 +89,31 @@ describe("consumer", () => {
     expect(result.explicitAcks.sort()).toEqual(["bad", "gone"]);
   });
 });
+
+describe("delivery log retention", () => {
+  it("prunes finished deliveries past 30 days and keeps unfinished ones", async () => {
+    const { DeliveryLog, RETENTION_MS } = await import("../../src/limiter/delivery-log");
+    await runInDurableObject(limiter(), async (_instance, state) => {
+      const log = new DeliveryLog(state.storage.sql);
+      const job: DeliveryJob = {
+        account: "acct",
+        action: "a",
+        customerId: "c1",
+        request: { method: "POST", url: "https://example.com", headers: {}, body: null },
+        attributes: {},
+        scope: { customer: { id: "c1" }, event: {}, trigger: {} },
+      };
+      const old = Date.now() - RETENTION_MS - 1_000;
+      log.insert("dlv_old_sent", job, old, {});
+      log.recordAttempt("dlv_old_sent", { at: new Date(old).toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, old);
+      log.insert("dlv_old_queued", job, old, {});
+      log.insert("dlv_new_sent", job, Date.now(), {});
+      log.recordAttempt("dlv_new_sent", { at: new Date().toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, Date.now());
+
+      log.prune(Date.now());
+      expect(log.get("acct", "dlv_old_sent")).toBeNull();
+      expect(log.get("acct", "dlv_old_queued")?.status).toBe("queued");
+      expect(log.get("acct", "dlv_new_sent")?.status).toBe("sent");
+    });
+  });
+});
