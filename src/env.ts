@@ -16,3 +16,8 @@ export type AppEnv = {
   Bindings: Bindings;
   Variables: { principal: Principal };
 };
+
+/** Whether deliveries may reach loopback and private addresses (local development only). */
+export function allowPrivateTargets(env: Bindings): boolean {
+  return env.ALLOW_PRIVATE_TARGETS === "true";
+}

@@ -13,10 +13,7 @@ const STATUS_BY_CODE = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   internal: 500,
   unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;

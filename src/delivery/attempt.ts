@@ -1,4 +1,3 @@
-import { AppError } from "../errors";
 import type { AttemptResult, GrantedDelivery } from "../limiter/account-limiter.do";
 import { assertAllowedTarget } from "../net/target-guard";
 import { isRetryableStatus, retryDelaySeconds } from "./backoff";
@@ -12,34 +11,44 @@ export interface AttemptContext {
   schedule: readonly number[];
 }
 
-/** Makes one attempt and decides what follows it: sent, failed, or a retry and when. */
+/** An attempt that could not be made at all: final, never retried. */
+type Refusal = { ok: false; refused: true; error: string; durationMs: 0 };
+
+/**
+ * Makes one attempt and decides what follows it: sent, failed, or a retry and
+ * when. Never throws, so one bad delivery cannot fail the rest of its batch.
+ */
 export async function attemptDelivery(ctx: AttemptContext): Promise<{ result: AttemptResult; retryInSeconds: number | null }> {
   const at = new Date();
   const outcome = await sendGuarded(ctx);
-  const attempt = outcome.ok
-    ? { at: at.toISOString(), status: outcome.response.status, duration_ms: outcome.durationMs }
-    : { at: at.toISOString(), error: outcome.error, duration_ms: outcome.durationMs };
-  const response = outcome.ok ? { ...outcome.response, body: truncateForLog(outcome.response.body) } : undefined;
-  const wantsBody = outcome.ok && ctx.delivery.setsAttributes && outcome.response.body.length > (response?.body.length ?? 0);
-  const base = { id: ctx.delivery.id, attempt, response, fullBody: wantsBody && outcome.ok ? outcome.response.body : undefined };
-
-  if (outcome.ok && outcome.response.status >= 200 && outcome.response.status < 300) {
-    return { result: { ...base, next: { status: "sent" } }, retryInSeconds: null };
+  if (!outcome.ok) {
+    const attempt = { at: at.toISOString(), error: outcome.error, duration_ms: outcome.durationMs };
+    const base = { id: ctx.delivery.id, attempt };
+    if ("refused" in outcome) return { result: { ...base, next: { status: "failed", error: outcome.error } }, retryInSeconds: null };
+    return retryOrFail(ctx, base, outcome.error, null, at);
   }
-  const problem = outcome.ok ? `receiver answered ${outcome.response.status}` : outcome.error;
-  const retryable = outcome.ok ? isRetryableStatus(outcome.response.status) : !("refused" in outcome);
-  if (!retryable) return { result: { ...base, next: { status: "failed", error: problem } }, retryInSeconds: null };
 
+  const { status, headers, body } = outcome.response;
+  const attempt = { at: at.toISOString(), status, duration_ms: outcome.durationMs };
+  const base = {
+    id: ctx.delivery.id,
+    attempt,
+    response: { status, headers, body: truncateForLog(body) },
+    // Attribute templates read the whole body; the log keeps 64 KB.
+    fullBody: ctx.delivery.setsAttributes ? body : undefined,
+  };
+  if (status >= 200 && status < 300) return { result: { ...base, next: { status: "sent" } }, retryInSeconds: null };
+  const problem = `receiver answered ${status}`;
+  if (!isRetryableStatus(status)) return { result: { ...base, next: { status: "failed", error: problem } }, retryInSeconds: null };
+  return retryOrFail(ctx, base, problem, headers["retry-after"] ?? null, at);
+}
+
+function retryOrFail(ctx: AttemptContext, base: Omit<AttemptResult, "next">, problem: string, retryAfter: string | null, at: Date) {
   const retryNumber = ctx.delivery.attempts + 1;
-  const delay = retryDelaySeconds({
-    retryNumber,
-    schedule: ctx.schedule,
-    retryAfter: outcome.ok ? outcome.response.headers["retry-after"] : null,
-    now: at,
-  });
+  const delay = retryDelaySeconds({ retryNumber, schedule: ctx.schedule, retryAfter, now: at });
   if (delay === null) {
     const error = `gave up after ${retryNumber} attempts: ${problem}`;
-    return { result: { ...base, next: { status: "failed", error } }, retryInSeconds: null };
+    return { result: { ...base, next: { status: "failed" as const, error } }, retryInSeconds: null };
   }
   const next = { status: "retrying" as const, error: problem, at: Date.now() + delay * 1000 };
   return { result: { ...base, next }, retryInSeconds: delay };
@@ -47,15 +56,17 @@ export async function attemptDelivery(ctx: AttemptContext): Promise<{ result: At
 
 /**
  * The target is checked again at send time: ALLOW_PRIVATE_TARGETS may have
- * changed since the trigger was accepted. A refusal is final, not retried.
+ * changed since the trigger was accepted. A refused target or a request that
+ * cannot be signed is a final failure, recorded with the reason.
  */
-async function sendGuarded(ctx: AttemptContext): Promise<SendOutcome | { ok: false; error: string; refused: true; durationMs: 0 }> {
+async function sendGuarded(ctx: AttemptContext): Promise<SendOutcome | Refusal> {
+  const { request, id } = ctx.delivery;
+  let signed: Record<string, string>;
   try {
-    assertAllowedTarget(ctx.delivery.request.url, { allowPrivate: ctx.allowPrivate });
+    assertAllowedTarget(request.url, { allowPrivate: ctx.allowPrivate });
+    signed = await standardWebhookHeaders(id, request.body ?? "", ctx.signingSecret);
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, error: err.message, refused: true, durationMs: 0 };
-    throw err;
+    return { ok: false, refused: true, error: (err as Error).message, durationMs: 0 };
   }
-  const signed = await standardWebhookHeaders(ctx.delivery.id, ctx.delivery.request.body ?? "", ctx.signingSecret);
-  return sendOnce(ctx.delivery.request, signed);
+  return sendOnce(request, signed);
 }

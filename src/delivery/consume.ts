@@ -1,8 +1,8 @@
-import type { Bindings } from "../env";
+import { allowPrivateTargets, type Bindings } from "../env";
 import type { AcquireResult } from "../limiter/account-limiter.do";
 import { limiterByName } from "../limiter/client";
 import { mapWithLimit, sleep } from "../lib/pool";
-import { DEFAULT_CONCURRENCY, getAccount, type Account } from "../store/accounts";
+import { getAccount, type Account } from "../store/accounts";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
 import { DeliveryMessage } from "./message";
@@ -45,18 +45,22 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindi
 }
 
 async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {
-  const messages = new Map(group.map((entry) => [entry.body.delivery_id, entry]));
+  const messages = new Map<string, { msg: Msg; body: DeliveryMessage }>();
+  for (const entry of group) {
+    // Two copies of one delivery in a batch: one is enough.
+    if (messages.has(entry.body.delivery_id)) entry.msg.ack();
+    else messages.set(entry.body.delivery_id, entry);
+  }
   try {
     const stub = limiterByName(env, limiter);
     const accounts = await loadAccounts(env, group.map((entry) => entry.body.account));
-    const cap = Math.min(...[...accounts.values()].map((account) => account?.concurrency ?? DEFAULT_CONCURRENCY));
     const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
     const started = Date.now();
     let pending = [...messages.keys()];
 
     while (pending.length > 0) {
       const leaseMs = Math.ceil(pending.length / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
-      const acquired: AcquireResult = await stub.acquire(pending, cap, leaseMs);
+      const acquired: AcquireResult = await stub.acquire(pending, leaseMs);
       const { leaseId, granted, waiting, settled } = acquired;
       for (const id of settled) take(messages, id).msg.ack();
 
@@ -65,7 +69,7 @@ async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: 
           attemptDelivery({
             delivery,
             signingSecret: accounts.get(delivery.account)?.signing_secret,
-            allowPrivate: env.ALLOW_PRIVATE_TARGETS === "true",
+            allowPrivate: allowPrivateTargets(env),
             schedule,
           }),
         );

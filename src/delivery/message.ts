@@ -16,10 +16,13 @@ export const DeliveryMessage = z.object({
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
-/** Delivery ids sort by creation time, so the log pages newest-first by id alone. */
+/**
+ * Delivery ids sort by creation time (a base-36 millisecond prefix), so the
+ * log pages newest-first by id alone; 10 random base-32 characters (50 bits)
+ * keep ids of the same millisecond apart.
+ */
 export function newDeliveryId(now = Date.now()): string {
-  const random = crypto.getRandomValues(new Uint8Array(8));
   let suffix = "";
-  for (const byte of random) suffix += (byte % 36).toString(36);
+  for (const byte of crypto.getRandomValues(new Uint8Array(10))) suffix += (byte & 31).toString(32);
   return `dlv_${now.toString(36).padStart(9, "0")}${suffix}`;
 }

@@ -12,9 +12,9 @@ export const MAX_BODY_BYTES = 1_000_000;
 export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const declared = Number(c.req.header("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
-  const text = await c.req.text();
-  const bytes = new TextEncoder().encode(text).byteLength;
-  if (bytes > MAX_BODY_BYTES) throw tooLarge(bytes);
+  const raw = await c.req.arrayBuffer();
+  if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge(raw.byteLength);
+  const text = new TextDecoder().decode(raw);
 
   let parsed: unknown;
   try {

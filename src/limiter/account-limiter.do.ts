@@ -1,26 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Attempt, DeliveryJob, DeliveryView, LoggedResponse } from "../delivery/model";
-import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
 import { newId } from "../auth/secrets";
+import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
+import type { Attempt, DeliveryJob, DeliveryView, LoggedResponse } from "../delivery/model";
 import { kvKeys } from "../store/keys";
 import type { RenderedRequest } from "../templates/render-request";
-import { renderAttributes } from "../templates/render-attributes";
-import { responseScope } from "../templates/scope";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
-import { DELIVERY_SCHEMA, DeliveryLog, type DeliveryFilter } from "./delivery-log";
+import { DELIVERY_SCHEMA, DeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
+import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-
-export interface AcquireResult {
-  leaseId: string | null;
-  /** Permits granted: send these now. */
-  granted: GrantedDelivery[];
-  /** No permit free: try again shortly; this does not count as an attempt. */
-  waiting: string[];
-  /** Already sent or failed (a duplicate queue message), or no longer in the log: nothing to do. */
-  settled: string[];
-}
+/** The alarm prunes the log and sweeps for orphans at least this often. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/** An unfinished delivery nobody touched for this long has lost its queue message. */
+const ORPHANED_AFTER_MS = 15 * 60 * 1000;
+/** A queue message may arrive this much before its retry is due and still count as that retry. */
+const EARLY_SLACK_MS = 2_000;
 
 /** What a consumer needs to send one delivery. */
 export interface GrantedDelivery {
@@ -31,6 +25,16 @@ export interface GrantedDelivery {
   setsAttributes: boolean;
   /** Attempts already made. */
   attempts: number;
+}
+
+export interface AcquireResult {
+  leaseId: string | null;
+  /** Permits granted: send these now. */
+  granted: GrantedDelivery[];
+  /** No permit free: try again shortly; this does not count as an attempt. */
+  waiting: string[];
+  /** Nothing to do for this message: finished, gone, in flight elsewhere, or a retry not yet due. */
+  settled: string[];
 }
 
 export interface AttemptResult {
@@ -51,42 +55,54 @@ export class AccountLimiter extends DurableObject<Env> {
   private readonly log: DeliveryLog;
   private readonly permits: Permits;
   private readonly attributes: AttributeStore;
+  private readonly settings: LimiterSettings;
+  /** Accepts whose queue send is in flight, by idempotency key: a duplicate waits for the outcome. */
+  private readonly accepting = new Map<string, Promise<string>>();
+  /** The alarm time as this instance last saw it; saves a storage read on every accept. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    sql.exec(DELIVERY_SCHEMA + PERMIT_SCHEMA + ATTRIBUTE_SCHEMA);
+    sql.exec(DELIVERY_SCHEMA + PERMIT_SCHEMA + ATTRIBUTE_SCHEMA + SETTINGS_SCHEMA);
     this.log = new DeliveryLog(sql);
     this.permits = new Permits(sql);
     this.attributes = new AttributeStore(sql);
+    this.settings = new LimiterSettings(sql);
+  }
+
+  /** The cap every account of this limiter shares: the concurrency most recently saved on any of them. */
+  async setConcurrency(limiter: string, concurrency: number): Promise<void> {
+    this.settings.name = limiter;
+    this.settings.concurrency = concurrency;
   }
 
   /**
-   * Records a delivery and puts its reference on the queue. The idempotency
-   * check and the insert run without an await between them, so two triggers
-   * with one key cannot both get through.
+   * Records a delivery and puts its reference on the queue; resolves only once
+   * it is queued, so a 202 always means kept. The idempotency check and the
+   * insert run without an await between them, and a duplicate that arrives
+   * while the first send is in flight waits for it.
    */
-  async accept(
-    limiter: string,
-    job: DeliveryJob,
-    options: { idempotencyKey?: string; replayOf?: string } = {},
-  ): Promise<{ deliveryId: string; duplicate: boolean }> {
+  async accept(limiter: string, job: DeliveryJob, options: { idempotencyKey?: string; replayOf?: string } = {}): Promise<{ deliveryId: string; duplicate: boolean }> {
     const now = Date.now();
-    if (options.idempotencyKey) {
-      const existing = this.log.findByIdempotencyKey(job.account, options.idempotencyKey, now);
+    const key = options.idempotencyKey ? `${job.account}\n${options.idempotencyKey}` : null;
+    if (key) {
+      const pending = this.accepting.get(key);
+      if (pending) return { deliveryId: await pending, duplicate: true };
+      const existing = this.log.findByIdempotencyKey(job.account, options.idempotencyKey!, now);
       if (existing) return { deliveryId: existing, duplicate: true };
     }
+    this.settings.name = limiter;
     const id = newDeliveryId(now);
     this.log.insert(id, job, now, options);
-    const message: DeliveryMessage = { v: 1, limiter, account: job.account, delivery_id: id };
+    const queued = this.enqueue(limiter, job.account, id);
+    if (key) this.accepting.set(key, queued);
     try {
-      await this.env.DELIVERIES.send(message, { contentType: "json" });
-    } catch (err) {
-      // Not queued means not accepted: the caller gets an error, not a 202.
-      this.log.delete(id);
-      throw err;
+      await queued;
+    } finally {
+      if (key) this.accepting.delete(key);
     }
-    await this.ensureAlarm(now + PRUNE_EVERY_MS);
+    await this.ensureAlarm(now + SWEEP_EVERY_MS);
     return { deliveryId: id, duplicate: false };
   }
 
@@ -98,14 +114,14 @@ export class AccountLimiter extends DurableObject<Env> {
     return { deliveryId };
   }
 
-  /** Takes permits for a batch of deliveries, up to the account's concurrency. */
-  async acquire(ids: string[], cap: number, leaseMs: number): Promise<AcquireResult> {
+  /** Takes permits for a batch of deliveries, up to the shared concurrency cap. */
+  async acquire(ids: string[], leaseMs: number): Promise<AcquireResult> {
     const now = Date.now();
     const result: AcquireResult = { leaseId: null, granted: [], waiting: [], settled: [] };
     const pending: GrantedDelivery[] = [];
     for (const id of ids) {
       const entry = this.log.job(id);
-      if (!entry || entry.status === "sent" || entry.status === "failed") result.settled.push(id);
+      if (!entry || this.nothingToDo(entry, now)) result.settled.push(id);
       else pending.push({
         id,
         account: entry.job.account,
@@ -117,21 +133,33 @@ export class AccountLimiter extends DurableObject<Env> {
     if (pending.length === 0) return result;
 
     const leaseId = newId("lease");
-    const granted = this.permits.take(leaseId, pending.length, cap, now + leaseMs, now);
+    const granted = this.permits.take(leaseId, pending.length, this.settings.concurrency, now + leaseMs, now);
+    result.granted = pending.slice(0, granted);
+    result.waiting = pending.slice(granted).map(({ id }) => id);
+    for (const { id } of result.granted) this.log.markSending(id, leaseId, now);
+    for (const id of result.waiting) this.log.touch(id, now);
     if (granted > 0) {
       result.leaseId = leaseId;
-      result.granted = pending.slice(0, granted);
-      for (const { id } of result.granted) this.log.markSending(id, now);
       await this.ensureAlarm(now + leaseMs);
     }
-    result.waiting = pending.slice(granted).map(({ id }) => id);
     return result;
   }
 
   /**
+   * Queues deliver at least once, so a message can be a copy: of a delivery
+   * that is finished, being sent under another consumer's live lease, or
+   * already rescheduled for later (whose own message will come).
+   */
+  private nothingToDo(entry: JobEntry, now: number): boolean {
+    if (entry.status === "sent" || entry.status === "failed") return true;
+    if (entry.status === "sending" && entry.leaseId && this.permits.isLive(entry.leaseId, now)) return true;
+    return entry.status === "retrying" && entry.nextAttemptAt !== null && entry.nextAttemptAt > now + EARLY_SLACK_MS;
+  }
+
+  /**
    * Records the attempts of a batch and returns its permits. On a 2xx the
-   * action's attribute templates render here, against the attributes as they
-   * are now, so concurrent increments for one customer all count.
+   * action's attribute templates render here, one delivery at a time, so
+   * concurrent increments for one customer all count.
    */
   async settle(leaseId: string | null, results: AttemptResult[]): Promise<void> {
     const now = Date.now();
@@ -139,30 +167,35 @@ export class AccountLimiter extends DurableObject<Env> {
     for (const result of results) {
       const entry = this.log.job(result.id);
       if (!entry) continue;
+      const { job } = entry;
       let error = result.next.status === "sent" ? undefined : result.next.error;
-      if (result.next.status === "sent" && Object.keys(entry.job.attributes).length > 0 && result.response) {
+      if (result.next.status === "sent" && result.response && Object.keys(job.attributes).length > 0) {
         try {
-          const values = this.renderAttributeUpdate(entry.job, result.response, result.fullBody ?? result.response.body);
-          const merged = this.attributes.merge(entry.job.account, entry.job.customerId, values, now);
-          written.set(`${entry.job.account}\n${entry.job.customerId}`, { account: entry.job.account, customerId: entry.job.customerId, values: merged });
+          const values = this.attributes.applyResponse(job, result.response, result.fullBody ?? result.response.body, now);
+          written.set(`${job.account}\n${job.customerId}`, { account: job.account, customerId: job.customerId, values });
         } catch (err) {
           error = `sent, but the attribute update failed: ${(err as Error).message}`;
         }
       }
-      this.log.recordAttempt(result.id, result.attempt, {
-        status: result.next.status,
-        response: result.response,
-        error,
-        nextAttemptAt: result.next.status === "retrying" ? result.next.at : undefined,
-      }, now);
+      const nextAttemptAt = result.next.status === "retrying" ? result.next.at : undefined;
+      this.log.recordAttempt(result.id, result.attempt, { status: result.next.status, response: result.response, error, nextAttemptAt }, now);
     }
     if (leaseId) this.permits.release(leaseId);
-    // KV is the edge read replica; one write per customer per batch.
-    await Promise.all(
-      [...written.values()].map(({ account, customerId, values }) =>
-        this.env.ATTRIBUTES.put(kvKeys.attributes(account, customerId), JSON.stringify(values)),
-      ),
+    await this.writeThrough([...written.values()]);
+  }
+
+  /**
+   * KV is the edge read replica, one write per customer per batch. The copy in
+   * SQLite is already committed, so a failed KV write (KV allows about one
+   * write per second per key) must not undo the batch; the next write catches up.
+   */
+  private async writeThrough(updates: Array<{ account: string; customerId: string; values: Attributes }>): Promise<void> {
+    const writes = updates.map(({ account, customerId, values }) =>
+      this.env.ATTRIBUTES.put(kvKeys.attributes(account, customerId), JSON.stringify(values)),
     );
+    for (const outcome of await Promise.allSettled(writes)) {
+      if (outcome.status === "rejected") console.error("attribute write-through to KV failed", String(outcome.reason));
+    }
   }
 
   /** Ends a delivery that can no longer be attempted (dead-lettered). */
@@ -182,27 +215,43 @@ export class AccountLimiter extends DurableObject<Env> {
     return this.attributes.get(account, customerId);
   }
 
-  /** Expires abandoned leases and prunes the log; re-arms while there is work. */
+  /** Expires abandoned leases, prunes the log, re-queues orphans; re-arms while there is work. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.permits.dropExpired(now);
     this.log.prune(now);
+    await this.requeueOrphans(now);
     const nextLease = this.permits.nextExpiry();
     this.alarmAt = null;
     if (nextLease !== null || !this.log.isEmpty()) {
-      this.alarmAt = Math.min(nextLease ?? Infinity, now + PRUNE_EVERY_MS);
+      this.alarmAt = Math.min(nextLease ?? Infinity, now + SWEEP_EVERY_MS);
       await this.ctx.storage.setAlarm(this.alarmAt);
     }
   }
 
-  private renderAttributeUpdate(job: DeliveryJob, response: LoggedResponse, body: string): Attributes {
-    const current = this.attributes.get(job.account, job.customerId);
-    const customer = { ...job.scope.customer, ...current };
-    return renderAttributes(job.attributes, { ...job.scope, customer, response: responseScope(response.status, response.headers, body) });
+  /** Nothing accepted is lost: an unfinished delivery whose message went missing is queued again. */
+  private async requeueOrphans(now: number): Promise<void> {
+    const limiter = this.settings.name;
+    if (!limiter) return;
+    const orphans = this.log.orphaned(now - ORPHANED_AFTER_MS, 100);
+    if (orphans.length === 0) return;
+    const messages = orphans.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account, delivery_id: id }));
+    await this.env.DELIVERIES.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
+    for (const { id } of orphans) this.log.touch(id, now);
+    console.warn(`re-queued ${orphans.length} orphaned deliveries`);
   }
 
-  /** The alarm time as this instance last saw it; saves a storage read on every accept. */
-  private alarmAt: number | null | undefined;
+  private async enqueue(limiter: string, account: string, id: string): Promise<string> {
+    const message: DeliveryMessage = { v: 1, limiter, account, delivery_id: id };
+    try {
+      await this.env.DELIVERIES.send(message, { contentType: "json" });
+      return id;
+    } catch (err) {
+      // Not queued means not accepted: the caller gets an error, not a 202.
+      this.log.delete(id);
+      throw err;
+    }
+  }
 
   private async ensureAlarm(at: number): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();

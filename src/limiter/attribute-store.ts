@@ -1,4 +1,6 @@
-import type { AttributeValue } from "../templates/render-attributes";
+import type { DeliveryJob, LoggedResponse } from "../delivery/model";
+import { renderAttributes, type AttributeValue } from "../templates/render-attributes";
+import { responseScope } from "../templates/scope";
 
 export const ATTRIBUTE_SCHEMA = `
   CREATE TABLE IF NOT EXISTS attributes (
@@ -34,5 +36,16 @@ export class AttributeStore {
       account, customerId, JSON.stringify(merged), now,
     );
     return merged;
+  }
+
+  /**
+   * Renders a delivery's attribute templates against its response and stores
+   * the result. `customer` is the trigger's customer overlaid with the
+   * attributes as they are now, so concurrent increments all count.
+   */
+  applyResponse(job: DeliveryJob, response: LoggedResponse, body: string, now: number): Attributes {
+    const current = this.get(job.account, job.customerId);
+    const scope = { ...job.scope, customer: { ...job.scope.customer, ...current }, response: responseScope(response.status, response.headers, body) };
+    return this.merge(job.account, job.customerId, renderAttributes(job.attributes, scope), now);
   }
 }

@@ -23,11 +23,22 @@ export const DELIVERY_SCHEMA = `
     response TEXT,
     error TEXT,
     idempotency_key TEXT,
-    replay_of TEXT
+    replay_of TEXT,
+    lease_id TEXT
   );
+  CREATE INDEX IF NOT EXISTS deliveries_unfinished ON deliveries (status, updated_at) WHERE status NOT IN ('sent', 'failed');
   CREATE INDEX IF NOT EXISTS deliveries_by_account ON deliveries (account, id);
   CREATE INDEX IF NOT EXISTS deliveries_by_idempotency ON deliveries (account, idempotency_key) WHERE idempotency_key IS NOT NULL;
 `;
+
+export interface JobEntry {
+  job: DeliveryJob;
+  status: DeliveryStatus;
+  attempts: Attempt[];
+  /** The lease the delivery was last granted under. */
+  leaseId: string | null;
+  nextAttemptAt: number | null;
+}
 
 interface DeliveryRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -44,6 +55,7 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
   response: string | null;
   error: string | null;
   replay_of: string | null;
+  lease_id: string | null;
 }
 
 export interface DeliveryFilter {
@@ -83,15 +95,46 @@ export class DeliveryLog {
     this.sql.exec("DELETE FROM deliveries WHERE id = ?", id);
   }
 
-  /** The job and status, for the consumer. */
-  job(id: string): { job: DeliveryJob; status: DeliveryStatus; attempts: Attempt[] } | null {
-    const row = this.sql.exec<Pick<DeliveryRow, "job" | "status" | "attempts">>("SELECT job, status, attempts FROM deliveries WHERE id = ?", id).toArray()[0];
+  /** The job and where it stands, for the consumer. */
+  job(id: string): JobEntry | null {
+    const row = this.sql
+      .exec<Pick<DeliveryRow, "job" | "status" | "attempts" | "lease_id" | "next_attempt_at">>(
+        "SELECT job, status, attempts, lease_id, next_attempt_at FROM deliveries WHERE id = ?", id,
+      )
+      .toArray()[0];
     if (!row) return null;
-    return { job: JSON.parse(row.job), status: row.status as DeliveryStatus, attempts: JSON.parse(row.attempts) };
+    return {
+      job: JSON.parse(row.job),
+      status: row.status as DeliveryStatus,
+      attempts: JSON.parse(row.attempts),
+      leaseId: row.lease_id,
+      nextAttemptAt: row.next_attempt_at,
+    };
   }
 
-  markSending(id: string, now: number): void {
-    this.sql.exec("UPDATE deliveries SET status = 'sending', updated_at = ?, next_attempt_at = NULL WHERE id = ?", now, id);
+  markSending(id: string, leaseId: string, now: number): void {
+    this.sql.exec("UPDATE deliveries SET status = 'sending', lease_id = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ?", leaseId, now, id);
+  }
+
+  /** Notes that a delivery is still being looked after (waiting for a permit), so the sweep leaves it alone. */
+  touch(id: string, now: number): void {
+    this.sql.exec("UPDATE deliveries SET updated_at = ? WHERE id = ?", now, id);
+  }
+
+  /**
+   * Unfinished deliveries nobody has touched since `before`: their queue
+   * message was lost (say, dropped after the dead-letter consumer failed), so
+   * the sweep puts them back on the queue.
+   */
+  orphaned(before: number, limit: number): Array<{ id: string; account: string }> {
+    return this.sql
+      .exec<{ id: string; account: string }>(
+        `SELECT id, account FROM deliveries
+         WHERE status NOT IN ('sent', 'failed') AND COALESCE(next_attempt_at, updated_at) < ?
+         ORDER BY id LIMIT ?`,
+        before, limit,
+      )
+      .toArray();
   }
 
   /** Appends an attempt and moves the delivery to its next status. */
@@ -147,10 +190,12 @@ export class DeliveryLog {
   /** Drops finished deliveries past the retention bounds. */
   prune(now: number): void {
     this.sql.exec("DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?", now - RETENTION_MS);
+    // The row bound spares rows whose idempotency key is still in force.
     this.sql.exec(
-      `DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND id IN (
-         SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)`,
-      RETENTION_ROWS,
+      `DELETE FROM deliveries WHERE status IN ('sent', 'failed')
+         AND (idempotency_key IS NULL OR created_at <= ?)
+         AND id IN (SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)`,
+      now - IDEMPOTENCY_WINDOW_MS, RETENTION_ROWS,
     );
   }
 }

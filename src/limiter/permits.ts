@@ -28,6 +28,10 @@ export class Permits {
     return granted;
   }
 
+  isLive(leaseId: string, now: number): boolean {
+    return this.sql.exec("SELECT 1 FROM leases WHERE id = ? AND expires_at > ?", leaseId, now).toArray().length > 0;
+  }
+
   release(leaseId: string): void {
     this.sql.exec("DELETE FROM leases WHERE id = ?", leaseId);
   }

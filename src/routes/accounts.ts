@@ -4,6 +4,7 @@ import { accountFor, requireAdmin } from "../auth/authenticate";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { readJsonBody, parseWith } from "../http/json-body";
+import { limiterFor } from "../limiter/client";
 import { AccountInput, publicAccount, putAccount } from "../store/accounts";
 import { ResourceId } from "../store/schemas";
 import { createServiceKey, listServiceKeys, revokeServiceKey } from "../store/service-keys";
@@ -16,6 +17,8 @@ export const accountRoutes = new Hono<AppEnv>()
     const id = parseWith(ResourceId, c.req.param("account"), "account");
     const input = await readJsonBody(c, AccountInput);
     const { account, created } = await putAccount(c.env.CONFIG, id, input);
+    const { name, stub } = limiterFor(c.env, account);
+    await stub.setConcurrency(name, account.concurrency);
     return c.json(publicAccount(account), created ? 201 : 200);
   })
   .get("/:account", async (c) => c.json(publicAccount(await accountFor(c))))

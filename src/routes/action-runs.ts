@@ -3,7 +3,7 @@ import { z } from "zod";
 import { newId } from "../auth/secrets";
 import { sendOnce } from "../delivery/send";
 import { standardWebhookHeaders } from "../delivery/standard-webhooks";
-import type { AppEnv, Bindings } from "../env";
+import { allowPrivateTargets, type AppEnv } from "../env";
 import { readJsonBody } from "../http/json-body";
 import { renderAttributes } from "../templates/render-attributes";
 import { renderRequest } from "../templates/render-request";
@@ -19,8 +19,6 @@ const SampleResponse = z.strictObject({
 
 const PreviewInput = z.strictObject({ customer: CustomerInput, ...ScopeFields, response: SampleResponse.optional() });
 const TestInput = z.strictObject({ customer: CustomerInput, ...ScopeFields });
-
-export const allowPrivateTargets = (env: Bindings) => env.ALLOW_PRIVATE_TARGETS === "true";
 
 /** Preview (render, send nothing) and test send (send once, store nothing). */
 export const actionRunRoutes = new Hono<AppEnv>()

@@ -2,19 +2,21 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { accountIdFor } from "../auth/authenticate";
 import type { DeliveryJob } from "../delivery/model";
-import type { AppEnv } from "../env";
-import { readJsonBody } from "../http/json-body";
+import { allowPrivateTargets, type AppEnv } from "../env";
+import { AppError } from "../errors";
+import { parseWith, readJsonBody } from "../http/json-body";
 import { limiterFor } from "../limiter/client";
 import { kvKeys } from "../store/keys";
 import { renderRequest } from "../templates/render-request";
 import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
-import { allowPrivateTargets } from "./action-runs";
 import { actionFor } from "./actions";
+
+const IdempotencyKey = z.string().min(1).max(256);
 
 const TriggerInput = z.strictObject({
   customer: IdentifiedCustomer,
   ...ScopeFields,
-  idempotency_key: z.string().min(1).max(256).optional(),
+  idempotency_key: IdempotencyKey.optional(),
 });
 
 /**
@@ -35,8 +37,15 @@ export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
   const job: DeliveryJob = { account: account.id, action: action.id, customerId, request, attributes: action.attributes, scope };
-  const idempotencyKey = input.idempotency_key ?? c.req.header("idempotency-key");
+  const header = c.req.header("idempotency-key");
+  const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));
   const { name, stub } = limiterFor(c.env, account);
-  const { deliveryId, duplicate } = await stub.accept(name, job, { idempotencyKey });
-  return c.json({ delivery_id: deliveryId, duplicate, warnings }, 202);
+  let accepted: { deliveryId: string; duplicate: boolean };
+  try {
+    accepted = await stub.accept(name, job, { idempotencyKey });
+  } catch (err) {
+    console.error("trigger not accepted: the limiter or the queue failed", String(err));
+    throw new AppError("unavailable", "The delivery could not be queued; nothing was accepted. Try again.");
+  }
+  return c.json({ delivery_id: accepted.deliveryId, duplicate: accepted.duplicate, warnings }, 202);
 });

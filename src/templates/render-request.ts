@@ -30,13 +30,19 @@ export interface RenderResult {
 export function renderRequest(action: ActionInput, scope: RenderScope, options: { allowPrivate: boolean }): RenderResult {
   const warnings: string[] = [];
   const url = renderTemplate(action.url, { ...scope }, "url").trim();
-  const target = parseTarget(url);
+  // Userinfo does not affect the host check; it is moved into a header below.
+  const target = assertAllowedTarget(url, options);
 
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(action.headers)) {
     const value = renderTemplate(template, { ...scope }, `headers.${name}`).trim();
     if (/[\r\n\0]/.test(value)) {
       throw new AppError("render_failed", `headers.${name}: the rendered value contains CR, LF or NUL`, { field: `headers.${name}` });
+    }
+    // HTTP header values are bytes: fetch refuses anything above U+00FF, which
+    // would otherwise surface as a network error retried for hours.
+    if (/[^\t\x20-\xff]/.test(value)) {
+      throw new AppError("render_failed", `headers.${name}: the rendered value has characters a header cannot carry (control characters or above U+00FF); encode it first, e.g. with url_encode`, { field: `headers.${name}` });
     }
     headers[name] = value;
   }
@@ -46,13 +52,12 @@ export function renderRequest(action: ActionInput, scope: RenderScope, options: 
     if (hasHeader(headers, "authorization")) {
       warnings.push("url: credentials in the URL are ignored because an Authorization header is set");
     } else {
-      const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+      const credentials = `${decodeUserinfo(target.username)}:${decodeUserinfo(target.password)}`;
       headers.Authorization = `Basic ${toBase64(utf8(credentials))}`;
     }
     target.username = "";
     target.password = "";
   }
-  assertAllowedTarget(target.toString(), options);
 
   let body: string | null = null;
   if (action.body !== undefined && action.method !== "GET") {
@@ -70,11 +75,12 @@ export function renderRequest(action: ActionInput, scope: RenderScope, options: 
   return { request: { method: action.method, url: target.toString(), headers, body }, warnings };
 }
 
-function parseTarget(url: string): URL {
+/** Userinfo is percent-encoded in a URL; a stray "%" is taken literally, as curl does. */
+function decodeUserinfo(part: string): string {
   try {
-    return new URL(url);
+    return decodeURIComponent(part);
   } catch {
-    throw new AppError("target_not_allowed", `url: renders to ${JSON.stringify(url.slice(0, 200))}, which is not a valid URL`, { field: "url" });
+    return part;
   }
 }
 

@@ -47,6 +47,9 @@ describe("accounts: bad input", () => {
     ["concurrency of the wrong type", { concurrency: "many" }, 400, "validation_failed"],
     ["concurrency below 1", { concurrency: 0 }, 400, "validation_failed"],
     ["a signing secret without whsec_", { signing_secret: "plain" }, 400, "validation_failed"],
+    ["a signing secret that is not base64", { signing_secret: `whsec_${"A".repeat(33)}` }, 400, "validation_failed"],
+    ["a signing secret with misplaced padding", { signing_secret: `whsec_${"A".repeat(32)}=` }, 400, "validation_failed"],
+    ["a signing secret under 24 bytes", { signing_secret: `whsec_${btoa("short")}` }, 400, "validation_failed"],
     ["a reporting URL that is not http(s)", { reporting: { url: "ftp://x", secret: "0123456789abcdef" } }, 400, "validation_failed"],
   ])("%s → %i %s, and nothing is stored", async (_name, body, status, code) => {
     const id = uniqueId("acct");
