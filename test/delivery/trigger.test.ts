@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { api, deliveryReaches, makeAccount, makeAction, received, target, uniqueId, waitFor } from "../helpers";
@@ -61,6 +61,17 @@ describe("trigger → queue → delivery", () => {
     expect(seen.requests[0]!.headers.authorization).toBe(`Basic ${btoa("user:pa55")}`);
   });
 
+  it("redacts credential query parameters in the log (Trello style)", async () => {
+    const key = uniqueId("query");
+    const account = await makeAccount();
+    await makeAction(account, { url: target(key, "key=trello-key&token=trello-token&list=7") });
+    const res = await trigger(account, { customer: { id: "c1" } });
+    const delivery = await deliveryReaches(account, res.body.delivery_id, ["sent"]);
+    expect(delivery.request.url).toMatch(/key=\*\*\*&token=\*\*\*&list=7$/);
+    expect(JSON.stringify(delivery)).not.toMatch(/trello-key|trello-token/);
+    expect((await received(key)).requests[0]!.path).toContain("key=trello-key&token=trello-token");
+  });
+
   it("sends a body larger than a queue message (200 KB)", async () => {
     const key = uniqueId("large");
     const account = await makeAccount();
@@ -86,6 +97,24 @@ describe("trigger → queue → delivery", () => {
     await deliveryReaches(account, first.body.delivery_id, ["sent"]);
     await deliveryReaches(account, other.body.delivery_id, ["sent"]);
     expect((await received(key)).count).toBe(2);
+  });
+
+  it("takes the idempotency key from an Idempotency-Key header too, and bounds its length", async () => {
+    const key = uniqueId("idem-header");
+    const account = await makeAccount();
+    await makeAction(account, { url: target(key) });
+    const send = (idempotencyKey: string) =>
+      exports.default.fetch(`http://edgehook.test/v1/accounts/${account}/actions/a/trigger`, {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token", "idempotency-key": idempotencyKey },
+        body: JSON.stringify({ customer: { id: "c1" } }),
+      });
+    const first = (await (await send("order-9")).json()) as { delivery_id: string };
+    const second = (await (await send("order-9")).json()) as { delivery_id: string; duplicate: boolean };
+    expect(second).toMatchObject({ delivery_id: first.delivery_id, duplicate: true });
+    expect((await send("x".repeat(257))).status).toBe(400);
+    await deliveryReaches(account, first.delivery_id, ["sent"]);
+    expect((await received(key)).count).toBe(1);
   });
 
   it("replays a delivery as a new one", async () => {

@@ -161,3 +161,23 @@ describe("preview: bad input", () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe("preview: URLs and headers at the edges", () => {
+  it("refuses a header that renders characters above U+00FF", async () => {
+    const res = await preview({ url: "https://example.com", headers: { "X-Name": "{{ customer.name }}" } }, { customer: { name: "Łukasz" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/headers\.X-Name/);
+  });
+
+  it("takes a stray % in URL credentials literally", async () => {
+    const res = await preview({ url: "https://user:p%ss@example.com/x" }, { customer: {} });
+    expect(res.status).toBe(200);
+    expect(res.body.request.headers.Authorization).toBe(`Basic ${btoa("user:p%ss")}`);
+  });
+
+  it("never echoes URL credentials in an error", async () => {
+    const res = await preview({ url: "https://user:hunter2@{{ customer.host }}/x" }, { customer: { host: "exa mple.com" } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).not.toContain("hunter2");
+  });
+});

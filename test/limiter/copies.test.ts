@@ -1,0 +1,74 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DeliveryJob } from "../../src/delivery/model";
+import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
+import type { DeliveryLog } from "../../src/limiter/delivery-log";
+import { Permits } from "../../src/limiter/permits";
+import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
+
+function jobFor(account: string, url = "https://example.com/hook"): DeliveryJob {
+  return {
+    account,
+    action: "a",
+    customerId: "c1",
+    request: { method: "POST", url, headers: {}, body: "{}" },
+    attributes: {},
+    scope: { customer: { id: "c1" }, event: {}, trigger: {} },
+  };
+}
+
+/** The limiter's log, reached inside the object (insert rows without enqueueing them). */
+const logOf = (instance: AccountLimiter) => (instance as unknown as { log: DeliveryLog }).log;
+
+describe("copies of a queue message", () => {
+  it("are not granted while the delivery is in flight, finished, or not yet due", async () => {
+    const stub = env.ACCOUNT_LIMITER.getByName(uniqueId("limiter")) as DurableObjectStub<AccountLimiter>;
+    await runInDurableObject(stub, async (instance, state) => {
+      const log = logOf(instance);
+      const now = Date.now();
+      for (const id of ["dlv_inflight", "dlv_done", "dlv_later", "dlv_due", "dlv_crashed"]) log.insert(id, jobFor("acct"), now, {});
+      new Permits(state.storage.sql).take("lease-live", 1, 600, now + 60_000, now);
+      log.markSending("dlv_inflight", "lease-live", now);
+      log.markSending("dlv_crashed", "lease-expired", now); // no such lease: its consumer is gone
+      log.recordAttempt("dlv_done", { at: "", status: 200, duration_ms: 1 }, { status: "sent" }, now);
+      log.recordAttempt("dlv_later", { at: "", status: 503, duration_ms: 1 }, { status: "retrying", nextAttemptAt: now + 60_000 }, now);
+      log.recordAttempt("dlv_due", { at: "", status: 503, duration_ms: 1 }, { status: "retrying", nextAttemptAt: now - 1 }, now);
+
+      const result = await instance.acquire(["dlv_inflight", "dlv_done", "dlv_later", "dlv_due", "dlv_crashed", "dlv_unknown"], 30_000);
+      expect(result.settled.sort()).toEqual(["dlv_done", "dlv_inflight", "dlv_later", "dlv_unknown"]);
+      expect(result.granted.map((d) => d.id).sort()).toEqual(["dlv_crashed", "dlv_due"]);
+      expect(result.granted.find((d) => d.id === "dlv_due")?.attempts).toBe(1);
+    });
+  });
+});
+
+describe("the orphan sweep", () => {
+  it("re-queues an unfinished delivery whose message was lost, and it is delivered", async () => {
+    const key = uniqueId("orphan");
+    const account = await makeAccount();
+    const name = `account:${account}`;
+    const stub = env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
+    const id = `dlv_${Date.now().toString(36)}orphan`;
+    await runInDurableObject(stub, async (instance, state) => {
+      // Accepted an hour ago; its queue message never arrived.
+      logOf(instance).insert(id, jobFor(account, target(key)), Date.now() - 60 * 60 * 1000, {});
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const delivery = await deliveryReaches(account, id, ["sent"]);
+    expect(delivery.attempts).toHaveLength(1);
+    expect((await received(key)).count).toBe(1);
+  });
+
+  it("leaves a delivery waiting for a permit alone", async () => {
+    const stub = env.ACCOUNT_LIMITER.getByName(uniqueId("limiter")) as DurableObjectStub<AccountLimiter>;
+    await runInDurableObject(stub, async (instance) => {
+      const log = logOf(instance);
+      log.insert("dlv_waiting", jobFor("acct"), Date.now() - 60 * 60 * 1000, {});
+      await instance.setConcurrency("limiter-x", 1);
+      await instance.acquire(["dlv_waiting"], 30_000); // granted: now sending under a live lease
+      expect(log.orphaned(Date.now() - 15 * 60 * 1000, 10)).toEqual([]);
+    });
+  });
+});
