@@ -1,4 +1,4 @@
-import type { AttemptResult, GrantedDelivery } from "../limiter/account-limiter.do";
+import type { AttemptResult, GrantedDelivery } from "../limiter/protocol";
 import { assertAllowedTarget } from "../net/target-guard";
 import { isRetryableStatus, retryDelaySeconds } from "./backoff";
 import { sendOnce, truncateForLog, type SendOutcome } from "./send";

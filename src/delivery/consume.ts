@@ -1,5 +1,5 @@
 import { allowPrivateTargets, type Bindings } from "../env";
-import type { AcquireResult } from "../limiter/account-limiter.do";
+import type { AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
 import { mapWithLimit, sleep } from "../lib/pool";
 import { getAccount, type Account } from "../store/accounts";

@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { newId } from "../auth/secrets";
 import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
-import type { Attempt, DeliveryJob, DeliveryView, LoggedResponse } from "../delivery/model";
+import type { DeliveryJob, DeliveryView } from "../delivery/model";
 import { kvKeys } from "../store/keys";
-import type { RenderedRequest } from "../templates/render-request";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
 import { DELIVERY_SCHEMA, DeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
+import type { AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the log and sweeps for orphans at least this often. */
@@ -15,36 +15,6 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const ORPHANED_AFTER_MS = 15 * 60 * 1000;
 /** A queue message may arrive this much before its retry is due and still count as that retry. */
 const EARLY_SLACK_MS = 2_000;
-
-/** What a consumer needs to send one delivery. */
-export interface GrantedDelivery {
-  id: string;
-  account: string;
-  request: RenderedRequest;
-  /** Whether a 2xx body is rendered into attributes (then the whole body is sent back). */
-  setsAttributes: boolean;
-  /** Attempts already made. */
-  attempts: number;
-}
-
-export interface AcquireResult {
-  leaseId: string | null;
-  /** Permits granted: send these now. */
-  granted: GrantedDelivery[];
-  /** No permit free: try again shortly; this does not count as an attempt. */
-  waiting: string[];
-  /** Nothing to do for this message: finished, gone, in flight elsewhere, or a retry not yet due. */
-  settled: string[];
-}
-
-export interface AttemptResult {
-  id: string;
-  attempt: Attempt;
-  next: { status: "sent" } | { status: "failed"; error: string } | { status: "retrying"; error: string; at: number };
-  response?: LoggedResponse;
-  /** The whole response body, when the job has attribute templates to render against it. */
-  fullBody?: string;
-}
 
 /**
  * One per account, or per shard when accounts share one: the strongly

@@ -1,0 +1,34 @@
+import type { Attempt, LoggedResponse } from "../delivery/model";
+import type { RenderedRequest } from "../templates/render-request";
+
+// What the queue consumer and the AccountLimiter exchange, once per batch.
+
+/** What a consumer needs to send one delivery. */
+export interface GrantedDelivery {
+  id: string;
+  account: string;
+  request: RenderedRequest;
+  /** Whether a 2xx body is rendered into attributes (then the whole body is sent back). */
+  setsAttributes: boolean;
+  /** Attempts already made. */
+  attempts: number;
+}
+
+export interface AcquireResult {
+  leaseId: string | null;
+  /** Permits granted: send these now. */
+  granted: GrantedDelivery[];
+  /** No permit free: try again shortly; this does not count as an attempt. */
+  waiting: string[];
+  /** Nothing to do for this message: finished, gone, in flight elsewhere, or a retry not yet due. */
+  settled: string[];
+}
+
+export interface AttemptResult {
+  id: string;
+  attempt: Attempt;
+  next: { status: "sent" } | { status: "failed"; error: string } | { status: "retrying"; error: string; at: number };
+  response?: LoggedResponse;
+  /** The whole response body, when the job has attribute templates to render against it. */
+  fullBody?: string;
+}
