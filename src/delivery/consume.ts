@@ -74,15 +74,15 @@ async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: 
           }),
         );
         await stub.settle(leaseId, attempts.map(({ result }) => result));
-        await requeue(env, attempts.filter((a) => a.retryInSeconds !== null).map((a) => ({ body: messages.get(a.result.id)!.body, delaySeconds: a.retryInSeconds! })));
-        for (const { result } of attempts) take(messages, result.id).msg.ack();
+        for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) take(messages, result.id).msg.ack();
+        const retries = attempts.filter((a) => a.retryInSeconds !== null);
+        await handBack(env, retries.map((a) => ({ ...take(messages, a.result.id), delaySeconds: a.retryInSeconds! })));
       }
 
       pending = waiting;
       if (pending.length === 0) break;
       if (Date.now() - started > PERMIT_WAIT_BUDGET_MS) {
-        await requeue(env, pending.map((id) => ({ body: messages.get(id)!.body, delaySeconds: NO_PERMIT_DELAY_SECONDS })));
-        for (const id of pending) take(messages, id).msg.ack();
+        await handBack(env, pending.map((id) => ({ ...take(messages, id), delaySeconds: NO_PERMIT_DELAY_SECONDS })));
         break;
       }
       if (granted.length === 0) await sleep(PERMIT_POLL_MS);
@@ -100,9 +100,22 @@ function take(messages: Map<string, { msg: Msg; body: DeliveryMessage }>, id: st
   return entry;
 }
 
-async function requeue(env: Bindings, items: Array<{ body: DeliveryMessage; delaySeconds: number }>): Promise<void> {
+/**
+ * Puts messages back on the queue to come again after `delaySeconds`: a fresh
+ * copy, and the original acked, so the queue's retry counter is untouched. If
+ * the queue refuses the copies, the originals are retried with the same delay
+ * instead — a delivery must come back when it is due, or a copy arriving
+ * early would be taken for a duplicate.
+ */
+async function handBack(env: Bindings, items: Array<{ msg: Msg; body: DeliveryMessage; delaySeconds: number }>): Promise<void> {
   if (items.length === 0) return;
-  await env.DELIVERIES.sendBatch(items.map(({ body, delaySeconds }) => ({ body, delaySeconds, contentType: "json" as const })));
+  try {
+    await env.DELIVERIES.sendBatch(items.map(({ body, delaySeconds }) => ({ body, delaySeconds, contentType: "json" as const })));
+    for (const { msg } of items) msg.ack();
+  } catch (err) {
+    console.error("re-enqueue failed; retrying the original messages", String(err));
+    for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });
+  }
 }
 
 async function loadAccounts(env: Bindings, ids: string[]): Promise<Map<string, Account | null>> {
