@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import worker from "../../src/index";
 import type { DeliveryJob } from "../../src/delivery/model";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import type { DeliveryLog } from "../../src/limiter/delivery-log";
@@ -70,5 +71,34 @@ describe("the orphan sweep", () => {
       await instance.acquire(["dlv_waiting"], 30_000); // granted: now sending under a live lease
       expect(log.orphaned(Date.now() - 15 * 60 * 1000, 10)).toEqual([]);
     });
+  });
+});
+
+describe("handing a retry back to the queue", () => {
+  it("retries the original message with the retry's delay when re-enqueueing fails", async () => {
+    const key = uniqueId("handback");
+    const account = await makeAccount();
+    const name = `account:${account}`;
+    const id = `dlv_${Date.now().toString(36)}handback`;
+    await runInDurableObject(env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>, async (instance) => {
+      logOf(instance).insert(id, jobFor(account, target(key, "status=503")), Date.now(), {});
+    });
+
+    const sendBatch = vi.spyOn(env.DELIVERIES, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
+    try {
+      const batch = createMessageBatch("edgehook-deliveries", [
+        { id: "m1", timestamp: new Date(), attempts: 1, body: { v: 1, limiter: name, account, delivery_id: id } },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env as never, ctx);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).toEqual([]);
+      expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    } finally {
+      sendBatch.mockRestore();
+    }
+    const delivery = await api("GET", `/v1/accounts/${account}/deliveries/${id}`);
+    expect(delivery.body.status).toBe("retrying");
+    expect((await received(key)).count).toBe(1);
   });
 });
