@@ -93,7 +93,7 @@ describe("handing a retry back to the queue", () => {
       await worker.queue(batch, env as never, ctx);
       const result = await getQueueResult(batch, ctx);
       expect(result.explicitAcks).toEqual([]);
-      expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+      expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["m1"]);
     } finally {
       sendBatch.mockRestore();
     }
