@@ -12,7 +12,9 @@ import { createServer } from "node:http";
 import { build } from "esbuild";
 import { Miniflare, Log, LogLevel } from "miniflare";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
 const ADMIN = "bench-admin-token";
@@ -78,6 +80,11 @@ function startMiniflare() {
   });
 }
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Sends requests from CONCURRENCY loops for SECONDS; returns accepted requests per second. */
 async function load(makeRequest, expectStatus) {
   const deadline = performance.now() + SECONDS * 1000;
@@ -99,7 +106,7 @@ async function load(makeRequest, expectStatus) {
 }
 
 async function main() {
-  log(`edgehook bench: ${SECONDS} s per load phase, ${CONCURRENCY} concurrent clients, ${DELIVERIES} deliveries end to end`);
+  log(`edgehook bench: ${ROUNDS} rounds of ${SECONDS} s load phases (medians), ${CONCURRENCY} concurrent clients, ${DELIVERIES} deliveries end to end`);
   await buildWorkers();
   const sink = await startSink();
   const mf = startMiniflare();
@@ -116,8 +123,14 @@ async function main() {
   const triggerBody = JSON.stringify({ customer: { id: "42", email: "ada@example.com" }, event: { plan: "pro" } });
 
   // 1. Accepting triggers (the consumer runs meanwhile, as it would in production).
-  const baselineRps = await load(() => fetch(`${base}/baseline`, { method: "POST", headers: admin, body: triggerBody }), 202);
-  const triggerRps = await load(() => fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), 202);
+  const baselineRuns = [];
+  const triggerRuns = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    baselineRuns.push(await load(() => fetch(`${base}/baseline`, { method: "POST", headers: admin, body: triggerBody }), 202));
+    triggerRuns.push(await load(() => fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), 202));
+  }
+  const baselineRps = median(baselineRuns);
+  const triggerRps = median(triggerRuns);
   await sink.until(sink.received); // let the backlog drain before the next phase
   await new Promise((resolve) => setTimeout(resolve, 2000));
 

@@ -13,6 +13,9 @@ export const SETTINGS_SCHEMA = `
  * re-enqueue) and its concurrency cap, which every account of a shard shares.
  */
 export class LimiterSettings {
+  /** Settings change rarely and are read on hot paths; the object is single-threaded, so a copy in memory stays true. */
+  private readonly cache = new Map<string, string | null>();
+
   constructor(private readonly sql: SqlStorage) {}
 
   get name(): string | null {
@@ -32,10 +35,16 @@ export class LimiterSettings {
   }
 
   private read(key: string): string | null {
-    return this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0]?.value ?? null;
+    if (!this.cache.has(key)) {
+      const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
+      this.cache.set(key, row?.value ?? null);
+    }
+    return this.cache.get(key)!;
   }
 
   private write(key: string, value: string): void {
+    if (this.read(key) === value) return;
     this.sql.exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    this.cache.set(key, value);
   }
 }
