@@ -2,25 +2,10 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import type { DeliveryJob } from "../../src/delivery/model";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
-import type { DeliveryLog } from "../../src/limiter/delivery-log";
 import { Permits } from "../../src/limiter/permits";
+import { jobTo, logOf, makeJob } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
-
-function jobFor(account: string, url = "https://example.com/hook"): DeliveryJob {
-  return {
-    account,
-    action: "a",
-    customerId: "c1",
-    request: { method: "POST", url, headers: {}, body: "{}" },
-    attributes: {},
-    scope: { customer: { id: "c1" }, event: {}, trigger: {} },
-  };
-}
-
-/** The limiter's log, reached inside the object (insert rows without enqueueing them). */
-const logOf = (instance: AccountLimiter) => (instance as unknown as { log: DeliveryLog }).log;
 
 describe("copies of a queue message", () => {
   it("are not granted while the delivery is in flight, finished, or not yet due", async () => {
@@ -28,7 +13,7 @@ describe("copies of a queue message", () => {
     await runInDurableObject(stub, async (instance, state) => {
       const log = logOf(instance);
       const now = Date.now();
-      for (const id of ["dlv_inflight", "dlv_done", "dlv_later", "dlv_due", "dlv_crashed"]) log.insert(id, jobFor("acct"), now, {});
+      for (const id of ["dlv_inflight", "dlv_done", "dlv_later", "dlv_due", "dlv_crashed"]) log.insert(id, makeJob("acct"), now, {});
       new Permits(state.storage.sql).take("lease-live", 1, 600, now + 60_000, now);
       log.markSending("dlv_inflight", "lease-live", now);
       log.markSending("dlv_crashed", "lease-expired", now); // no such lease: its consumer is gone
@@ -53,7 +38,7 @@ describe("the orphan sweep", () => {
     const id = `dlv_${Date.now().toString(36)}orphan`;
     await runInDurableObject(stub, async (instance, state) => {
       // Accepted an hour ago; its queue message never arrived.
-      logOf(instance).insert(id, jobFor(account, target(key)), Date.now() - 60 * 60 * 1000, {});
+      logOf(instance).insert(id, jobTo(account, target(key)), Date.now() - 60 * 60 * 1000, {});
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -66,7 +51,7 @@ describe("the orphan sweep", () => {
     const stub = env.ACCOUNT_LIMITER.getByName(uniqueId("limiter")) as DurableObjectStub<AccountLimiter>;
     await runInDurableObject(stub, async (instance) => {
       const log = logOf(instance);
-      log.insert("dlv_waiting", jobFor("acct"), Date.now() - 60 * 60 * 1000, {});
+      log.insert("dlv_waiting", makeJob("acct"), Date.now() - 60 * 60 * 1000, {});
       await instance.setConcurrency("limiter-x", 1);
       await instance.acquire(["dlv_waiting"], 30_000); // granted: now sending under a live lease
       expect(log.orphaned(Date.now() - 15 * 60 * 1000, 10)).toEqual([]);
@@ -81,7 +66,7 @@ describe("handing a retry back to the queue", () => {
     const name = `account:${account}`;
     const id = `dlv_${Date.now().toString(36)}handback`;
     await runInDurableObject(env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>, async (instance) => {
-      logOf(instance).insert(id, jobFor(account, target(key, "status=503")), Date.now(), {});
+      logOf(instance).insert(id, jobTo(account, target(key, "status=503")), Date.now(), {});
     });
 
     const sendBatch = vi.spyOn(env.DELIVERIES, "sendBatch").mockRejectedValue(new Error("queue unavailable"));

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import type { DeliveryJob } from "../../src/delivery/model";
+import { jobTo, logOf, makeJob } from "../fixtures/limiter";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { Permits } from "../../src/limiter/permits";
 import { api, makeAccount, uniqueId } from "../helpers";
@@ -45,19 +45,12 @@ describe("dead-letter queue", () => {
   it("records a dead-lettered delivery as failed, never drops it", async () => {
     const account = await makeAccount();
     const name = `account:${account}`;
-    const job: DeliveryJob = {
-      account,
-      action: "a",
-      customerId: "c1",
-      // Nothing listens here and the queue would retry; the test only looks at the dead-letter path.
-      request: { method: "POST", url: "http://127.0.0.1:9/never", headers: {}, body: null },
-      attributes: {},
-      scope: { customer: { id: "c1" }, event: {}, trigger: {} },
-    };
+    // Nothing listens here and the queue would retry; the test only looks at the dead-letter path.
+    const job = jobTo(account, "http://127.0.0.1:9/never");
     // Insert without enqueueing, as if the main queue had given up on it.
     const deliveryId = await runInDurableObject(limiter(name), async (instance) => {
       const id = `dlv_${Date.now().toString(36)}dead`;
-      (instance as unknown as { log: { insert: Function } }).log.insert(id, job, Date.now(), {});
+      logOf(instance).insert(id, job, Date.now(), {});
       return id;
     });
 
@@ -95,14 +88,7 @@ describe("delivery log retention", () => {
     const { DeliveryLog, RETENTION_MS } = await import("../../src/limiter/delivery-log");
     await runInDurableObject(limiter(), async (_instance, state) => {
       const log = new DeliveryLog(state.storage.sql);
-      const job: DeliveryJob = {
-        account: "acct",
-        action: "a",
-        customerId: "c1",
-        request: { method: "POST", url: "https://example.com", headers: {}, body: null },
-        attributes: {},
-        scope: { customer: { id: "c1" }, event: {}, trigger: {} },
-      };
+      const job = makeJob("acct");
       const old = Date.now() - RETENTION_MS - 1_000;
       log.insert("dlv_old_sent", job, old, {});
       log.recordAttempt("dlv_old_sent", { at: new Date(old).toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, old);
