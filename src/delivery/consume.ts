@@ -1,7 +1,7 @@
 import { allowPrivateTargets, type Bindings } from "../env";
 import type { AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
-import { mapWithLimit, sleep } from "../lib/pool";
+import { concurrencyLimit, sleep } from "../lib/pool";
 import { getAccount, type Account } from "../store/accounts";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
@@ -17,6 +17,7 @@ const PERMIT_POLL_MS = 100;
 const NO_PERMIT_DELAY_SECONDS = 1;
 
 type Msg = Message<unknown>;
+type Slot = ReturnType<typeof concurrencyLimit>;
 
 /**
  * The DELIVERIES consumer. Each message is settled on its own and nothing is
@@ -41,10 +42,12 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindi
     group.push({ msg, body: parsed.data });
     byLimiter.set(parsed.data.limiter, group);
   }
-  await Promise.all([...byLimiter].map(([limiter, group]) => consumeGroup(env, limiter, group)));
+  // One limit for the whole invocation, however many limiters its batch spans.
+  const slot = concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION);
+  await Promise.all([...byLimiter].map(([limiter, group]) => consumeGroup(env, slot, limiter, group)));
 }
 
-async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {
+async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {
   const messages = new Map<string, { msg: Msg; body: DeliveryMessage }>();
   for (const entry of group) {
     // Two copies of one delivery in a batch: one is enough.
@@ -65,13 +68,17 @@ async function consumeGroup(env: Bindings, limiter: string, group: Array<{ msg: 
       for (const id of settled) take(messages, id).msg.ack();
 
       if (granted.length > 0) {
-        const attempts = await mapWithLimit(granted, SENDS_IN_FLIGHT_PER_INVOCATION, (delivery) =>
-          attemptDelivery({
-            delivery,
-            signingSecret: accounts.get(delivery.account)?.signing_secret,
-            allowPrivate: allowPrivateTargets(env),
-            schedule,
-          }),
+        const attempts = await Promise.all(
+          granted.map((delivery) =>
+            slot(() =>
+              attemptDelivery({
+                delivery,
+                signingSecret: accounts.get(delivery.account)?.signing_secret,
+                allowPrivate: allowPrivateTargets(env),
+                schedule,
+              }),
+            ),
+          ),
         );
         await stub.settle(leaseId, attempts.map(({ result }) => result));
         for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) take(messages, result.id).msg.ack();

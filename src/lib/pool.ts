@@ -1,15 +1,23 @@
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
-export async function mapWithLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
+/**
+ * A concurrency limit shared by every caller of the returned `run`: at most
+ * `limit` tasks run at once, the rest wait in arrival order. A finishing task
+ * hands its slot straight to the next waiter, so a newcomer cannot slip in
+ * between and push the count over the limit.
+ */
+export function concurrencyLimit(limit: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<R>(task: () => Promise<R>): Promise<R> {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
