@@ -1,6 +1,6 @@
 import type { AttemptResult, GrantedDelivery } from "../limiter/protocol";
 import { assertAllowedTarget } from "../net/target-guard";
-import { isRetryableStatus, retryDelaySeconds } from "./backoff";
+import { isRetryableStatus, isSuccessStatus, retryDelaySeconds } from "./backoff";
 import { sendOnce, truncateForLog, type SendOutcome } from "./send";
 import { standardWebhookHeaders } from "./standard-webhooks";
 
@@ -37,7 +37,7 @@ export async function attemptDelivery(ctx: AttemptContext): Promise<{ result: At
     // Attribute templates read the whole body; the log keeps 64 KB.
     fullBody: ctx.delivery.setsAttributes ? body : undefined,
   };
-  if (status >= 200 && status < 300) return { result: { ...base, next: { status: "sent" } }, retryInSeconds: null };
+  if (isSuccessStatus(status)) return { result: { ...base, next: { status: "sent" } }, retryInSeconds: null };
   const problem = `receiver answered ${status}`;
   if (!isRetryableStatus(status)) return { result: { ...base, next: { status: "failed", error: problem } }, retryInSeconds: null };
   return retryOrFail(ctx, base, problem, headers["retry-after"] ?? null, at);

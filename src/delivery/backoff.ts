@@ -11,6 +11,11 @@ export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [10, 30, 120, 300, 600,
 export const MAX_QUEUE_DELAY_SECONDS = 43_200;
 const JITTER = 0.2;
 
+/** A 2xx: the receiver took it. */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /** Statuses worth another try; every other answer is final. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || (status >= 500 && status <= 599);

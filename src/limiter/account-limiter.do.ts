@@ -135,11 +135,10 @@ export class AccountLimiter extends DurableObject<Env> {
     const now = Date.now();
     const written = new Map<string, { account: string; customerId: string; values: Attributes }>();
     for (const result of results) {
-      const entry = this.log.job(result.id);
-      if (!entry) continue;
-      const { job } = entry;
       let error = result.next.status === "sent" ? undefined : result.next.error;
-      if (result.next.status === "sent" && result.response && Object.keys(job.attributes).length > 0) {
+      // fullBody comes only with jobs that set attributes; only then is the stored job read.
+      const job = result.next.status === "sent" && result.fullBody !== undefined ? this.log.job(result.id)?.job : undefined;
+      if (job && result.response) {
         try {
           const values = this.attributes.applyResponse(job, result.response, result.fullBody ?? result.response.body, now);
           written.set(`${job.account}\n${job.customerId}`, { account: job.account, customerId: job.customerId, values });

@@ -29,6 +29,6 @@ export interface AttemptResult {
   attempt: Attempt;
   next: { status: "sent" } | { status: "failed"; error: string } | { status: "retrying"; error: string; at: number };
   response?: LoggedResponse;
-  /** The whole response body, when the job has attribute templates to render against it. */
+  /** The whole response body: present exactly when the job has attribute templates to render against it. */
   fullBody?: string;
 }

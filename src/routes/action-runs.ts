@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { newId } from "../auth/secrets";
+import { isSuccessStatus } from "../delivery/backoff";
 import { sendOnce } from "../delivery/send";
 import { standardWebhookHeaders } from "../delivery/standard-webhooks";
 import { allowPrivateTargets, type AppEnv } from "../env";
@@ -47,7 +48,7 @@ export const actionRunRoutes = new Hono<AppEnv>()
     }
     const { status, headers, body } = outcome.response;
     // Attributes are what a real delivery would set: only after a 2xx.
-    const attributes = status >= 200 && status < 300
+    const attributes = isSuccessStatus(status)
       ? renderAttributes(action.attributes, { ...scope, response: responseScope(status, headers, body) })
       : {};
     return c.json({ request, response: { status, headers, body }, duration_ms: outcome.durationMs, attributes, warnings });
