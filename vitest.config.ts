@@ -10,6 +10,8 @@ function workers(allowPrivateTargets: boolean) {
       cf: false,
       bindings: {
         ADMIN_TOKEN: "test-admin-token",
+        // A test value (key id "test"); test/routes/account-secrets.test.ts opens what KV holds with it.
+        ENCRYPTION_KEY: "test:ZWRnZWhvb2stdGVzdC1lbmNyeXB0aW9uLWtleS0zMmI=",
         ALLOW_PRIVATE_TARGETS: String(allowPrivateTargets),
         RETRY_SCHEDULE: "1,1,1",
         EGRESS_IPS: "203.0.113.10, 203.0.113.11",

@@ -1,10 +1,14 @@
 // `npm start`: install dependencies if they are missing, then run the relay
 // locally with wrangler dev — local Queues, KV and Durable Objects, no login,
-// no network. The admin token and private-target switch are for local use only.
+// no network. The admin token, encryption key and private-target switch are
+// for local use only: the key below is public, so what it seals is not secret.
+// Deployments set their own with `wrangler secret put ENCRYPTION_KEY`.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const LOCAL_ADMIN_TOKEN = process.env.ADMIN_TOKEN ?? "dev-admin-token";
+// keyId:base64(32 bytes); the bytes spell "edgehook-local-dev-only-key-0001".
+const LOCAL_ENCRYPTION_KEY = process.env.ENCRYPTION_KEY ?? "dev:ZWRnZWhvb2stbG9jYWwtZGV2LW9ubHkta2V5LTAwMDE=";
 const port = process.env.PORT ?? "8787";
 
 if (!existsSync("node_modules/.bin/wrangler")) {
@@ -24,6 +28,7 @@ const args = [
   "dev", "--local", "--ip", "127.0.0.1", "--port", port,
   "--inspector-port", "0", "--show-interactive-dev-session=false",
   "--var", `ADMIN_TOKEN:${LOCAL_ADMIN_TOKEN}`,
+  "--var", `ENCRYPTION_KEY:${LOCAL_ENCRYPTION_KEY}`,
   "--var", "ALLOW_PRIVATE_TARGETS:true",
   ...process.argv.slice(2),
 ];

@@ -1,9 +1,9 @@
 /**
  * The Worker's bindings: the generated `Env` (npm run types, which types the
- * Durable Object for RPC) and the ADMIN_TOKEN secret, which wrangler.toml
- * cannot declare.
+ * Durable Object for RPC) and the ADMIN_TOKEN and ENCRYPTION_KEY secrets,
+ * which wrangler.toml cannot declare.
  */
-export type Bindings = Env & { ADMIN_TOKEN?: string };
+export type Bindings = Env & { ADMIN_TOKEN?: string; ENCRYPTION_KEY?: string };
 
 /** Who the request is: the admin, or a service key of one account. */
 export type Principal = { kind: "admin" } | { kind: "key"; account: string; keyId: string };

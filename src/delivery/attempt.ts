@@ -6,7 +6,14 @@ import { standardWebhookHeaders } from "./standard-webhooks";
 
 export interface AttemptContext {
   delivery: GrantedDelivery;
-  signingSecret?: string;
+  /**
+   * The account's secrets to sign with, newest first (two while a rotation
+   * overlaps); none sends unsigned. An Error when the stored secrets could
+   * not be opened (ENCRYPTION_KEY missing or wrong): nothing is sent unsigned
+   * in their place, and the attempt fails and is retried, which leaves time
+   * to fix the setting.
+   */
+  signingSecrets: readonly string[] | Error;
   allowPrivate: boolean;
   schedule: readonly number[];
 }
@@ -20,7 +27,11 @@ type Refusal = { ok: false; refused: true; error: string; durationMs: 0 };
  */
 export async function attemptDelivery(ctx: AttemptContext): Promise<{ result: AttemptResult; retryInSeconds: number | null }> {
   const at = new Date();
-  const outcome = await sendGuarded(ctx);
+  if (ctx.signingSecrets instanceof Error) {
+    const problem = `cannot sign: ${ctx.signingSecrets.message}`;
+    return retryOrFail(ctx, { id: ctx.delivery.id, attempt: { at: at.toISOString(), error: problem, duration_ms: 0 } }, problem, null, at);
+  }
+  const outcome = await sendGuarded(ctx, ctx.signingSecrets);
   if (!outcome.ok) {
     const attempt = { at: at.toISOString(), error: outcome.error, duration_ms: outcome.durationMs };
     const base = { id: ctx.delivery.id, attempt };
@@ -56,15 +67,15 @@ function retryOrFail(ctx: AttemptContext, base: Omit<AttemptResult, "next">, pro
 
 /**
  * The target is checked again at send time: ALLOW_PRIVATE_TARGETS may have
- * changed since the trigger was accepted. A refused target or a request that
- * cannot be signed is a final failure, recorded with the reason.
+ * changed since the trigger was accepted. A refused target or a secret that
+ * cannot sign is a final failure, recorded with the reason.
  */
-async function sendGuarded(ctx: AttemptContext): Promise<SendOutcome | Refusal> {
+async function sendGuarded(ctx: AttemptContext, signingSecrets: readonly string[]): Promise<SendOutcome | Refusal> {
   const { request, id } = ctx.delivery;
   let signed: Record<string, string>;
   try {
     assertAllowedTarget(request.url, { allowPrivate: ctx.allowPrivate });
-    signed = await standardWebhookHeaders(id, request.body ?? "", ctx.signingSecret);
+    signed = await standardWebhookHeaders(id, request.body ?? "", signingSecrets);
   } catch (err) {
     return { ok: false, refused: true, error: (err as Error).message, durationMs: 0 };
   }

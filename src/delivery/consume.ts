@@ -2,7 +2,9 @@ import { allowPrivateTargets, type Bindings } from "../env";
 import type { AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
-import { getAccount, type Account } from "../store/accounts";
+import { getAccount } from "../store/accounts";
+import { secretBox } from "../store/secret-box";
+import { openSigningSecrets } from "../store/signing-secrets";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
 import { DeliveryMessage } from "./message";
@@ -56,7 +58,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
   }
   try {
     const stub = limiterByName(env, limiter);
-    const accounts = await loadAccounts(env, group.map((entry) => entry.body.account));
+    const signingSecrets = await loadSigningSecrets(env, group.map((entry) => entry.body.account));
     const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
     const started = Date.now();
     let pending = [...messages.keys()];
@@ -73,7 +75,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
             slot(() =>
               attemptDelivery({
                 delivery,
-                signingSecret: accounts.get(delivery.account)?.signing_secret,
+                signingSecrets: signingSecrets.get(delivery.account) ?? [],
                 allowPrivate: allowPrivateTargets(env),
                 schedule,
               }),
@@ -125,8 +127,25 @@ async function handBack(env: Bindings, items: Array<{ msg: Msg; body: DeliveryMe
   }
 }
 
-async function loadAccounts(env: Bindings, ids: string[]): Promise<Map<string, Account | null>> {
+/**
+ * Each account's signing secrets, opened once per batch (an account belongs to
+ * one limiter, so to one group). A deleted account signs with nothing; one
+ * whose secrets do not open gets the Error, so its deliveries are retried
+ * rather than sent unsigned, and the other accounts of the batch go ahead.
+ */
+async function loadSigningSecrets(env: Bindings, ids: string[]): Promise<Map<string, readonly string[] | Error>> {
   const unique = [...new Set(ids)];
-  const accounts = await Promise.all(unique.map((id) => getAccount(env.CONFIG, id)));
-  return new Map(unique.map((id, i) => [id, accounts[i] ?? null]));
+  const box = secretBox(env.ENCRYPTION_KEY);
+  const now = new Date();
+  const secrets = await Promise.all(
+    unique.map(async (id) => {
+      const account = await getAccount(env.CONFIG, id);
+      if (!account) return [];
+      return openSigningSecrets(account, box, now).catch((err: Error) => {
+        console.error("cannot open the signing secrets of account", id, err.message);
+        return err;
+      });
+    }),
+  );
+  return new Map(unique.map((id, i) => [id, secrets[i]!]));
 }

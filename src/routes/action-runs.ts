@@ -6,6 +6,8 @@ import { sendOnce } from "../delivery/send";
 import { standardWebhookHeaders } from "../delivery/standard-webhooks";
 import { allowPrivateTargets, type AppEnv } from "../env";
 import { readJsonBody } from "../http/json-body";
+import { secretBox } from "../store/secret-box";
+import { openSigningSecrets } from "../store/signing-secrets";
 import { renderAttributes } from "../templates/render-attributes";
 import { renderRequest } from "../templates/render-request";
 import { responseScope } from "../templates/scope";
@@ -41,7 +43,8 @@ export const actionRunRoutes = new Hono<AppEnv>()
     const input = await readJsonBody(c, TestInput);
     const scope = toScope(input);
     const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
-    const signed = await standardWebhookHeaders(newId("test"), request.body ?? "", account.signing_secret);
+    const signingSecrets = await openSigningSecrets(account, secretBox(c.env.ENCRYPTION_KEY));
+    const signed = await standardWebhookHeaders(newId("test"), request.body ?? "", signingSecrets);
     const outcome = await sendOnce(request, signed);
     if (!outcome.ok) {
       return c.json({ request, response: null, error: outcome.error, duration_ms: outcome.durationMs, attributes: {}, warnings });

@@ -1,6 +1,10 @@
+import { env as workerEnv } from "cloudflare:workers";
 import { z } from "zod";
+import type { Bindings } from "../env";
 import { fromBase64 } from "../lib/encoding";
 import { kvKeys } from "./keys";
+import { secretBox, type SecretBox } from "./secret-box";
+import { nextSigningSecrets, previousSigningSecretExpiry } from "./signing-secrets";
 
 export const DEFAULT_CONCURRENCY = 600;
 
@@ -47,12 +51,22 @@ export const AccountInput = z.strictObject({
 });
 export type AccountInput = z.infer<typeof AccountInput>;
 
+/**
+ * An account as stored in KV. Every secret in it is sealed (secret-box.ts):
+ * `signing_secret`, `previous_signing_secret`, `reporting.secret`,
+ * `gist.organization_id` and `gist.service_key`. Open them with the box only
+ * where they are used, never to show them.
+ */
 export const Account = z.object({
   id: z.string(),
   name: z.string(),
   concurrency: z.number().int(),
   shard: z.string().optional(),
   signing_secret: z.string().optional(),
+  /** When `signing_secret` replaced an earlier one. */
+  signing_secret_rotated_at: z.string().optional(),
+  /** The secret `signing_secret` replaced: deliveries carry its signature too for SIGNING_SECRET_OVERLAP_MS after the rotation. */
+  previous_signing_secret: z.string().optional(),
   reporting: z.object({ url: z.string(), secret: z.string(), events: z.array(z.string()).optional() }).optional(),
   gist: z.object({ base_url: z.string().optional(), organization_id: z.string(), service_key: z.string() }).optional(),
   created_at: z.string(),
@@ -69,20 +83,43 @@ export async function getAccount(kv: KVNamespace, id: string): Promise<Account |
   return kv.get<Account>(kvKeys.account(id), "json");
 }
 
-/** Creates or updates; returns the stored account and whether it is new. */
-export async function putAccount(kv: KVNamespace, id: string, input: AccountInput): Promise<{ account: Account; created: boolean }> {
+/**
+ * Creates or updates; returns the stored account and whether it is new.
+ * Secrets are sealed before they reach KV, and kept ones are re-sealed when
+ * they are legacy plain text or under an older ENCRYPTION_KEY entry.
+ *
+ * The route hands over only the KV namespace, so the box defaults to the
+ * Worker's own ENCRYPTION_KEY (the importable env); tests pass their own.
+ */
+export async function putAccount(
+  kv: KVNamespace,
+  id: string,
+  input: AccountInput,
+  box: SecretBox = secretBox((workerEnv as Partial<Bindings>).ENCRYPTION_KEY),
+  now = new Date(),
+): Promise<{ account: Account; created: boolean }> {
   const existing = await getAccount(kv, id);
-  const now = new Date().toISOString();
+  const at = now.toISOString();
   const account: Account = {
     id,
     name: input.name ?? existing?.name ?? id,
     concurrency: input.concurrency ?? existing?.concurrency ?? DEFAULT_CONCURRENCY,
     shard: pick(input.shard, existing?.shard),
-    signing_secret: pick(input.signing_secret, existing?.signing_secret),
-    reporting: pick(input.reporting, existing?.reporting),
-    gist: pick(input.gist, existing?.gist),
-    created_at: existing?.created_at ?? now,
-    updated_at: now,
+    ...(await nextSigningSecrets(input.signing_secret, existing, box, now)),
+    reporting: await mergeSealed(
+      input.reporting,
+      existing?.reporting,
+      async (r) => ({ ...r, secret: await box.seal(r.secret) }),
+      async (r) => ({ ...r, secret: await box.reseal(r.secret) }),
+    ),
+    gist: await mergeSealed(
+      input.gist,
+      existing?.gist,
+      async (g) => ({ ...g, organization_id: await box.seal(g.organization_id), service_key: await box.seal(g.service_key) }),
+      async (g) => ({ ...g, organization_id: await box.reseal(g.organization_id), service_key: await box.reseal(g.service_key) }),
+    ),
+    created_at: existing?.created_at ?? at,
+    updated_at: at,
   };
   await kv.put(kvKeys.account(id), JSON.stringify(account));
   return { account, created: !existing };
@@ -94,14 +131,33 @@ function pick<T>(next: T | null | undefined, stored: T | undefined): T | undefin
   return next ?? stored;
 }
 
-/** What the API shows: secrets are never returned, only whether they are set. */
-export function publicAccount(account: Account) {
-  const { signing_secret, reporting, gist, ...rest } = account;
+/** pick() for a value holding secrets: a new one is sealed, a kept one re-sealed if it needs it. */
+async function mergeSealed<In, Stored>(
+  next: In | null | undefined,
+  stored: Stored | undefined,
+  seal: (value: In) => Promise<Stored>,
+  reseal: (value: Stored) => Promise<Stored>,
+): Promise<Stored | undefined> {
+  if (next === null) return undefined;
+  if (next !== undefined) return seal(next);
+  return stored === undefined ? undefined : reseal(stored);
+}
+
+/**
+ * What the API shows: secrets are never returned, only whether they are set,
+ * and when the signing secret last changed and until when the previous one
+ * still signs. The Gist organization id is stored sealed, so it is not shown.
+ */
+export function publicAccount(account: Account, now = new Date()) {
+  const { signing_secret, signing_secret_rotated_at, previous_signing_secret, reporting, gist, ...rest } = account;
+  const overlapEnds = previousSigningSecretExpiry(account, now);
   return {
     ...rest,
     shard: account.shard ?? null,
     signing_secret_set: Boolean(signing_secret),
+    signing_secret_rotated_at: signing_secret_rotated_at ?? null,
+    previous_signing_secret_until: overlapEnds?.toISOString() ?? null,
     reporting: reporting ? { url: reporting.url, events: reporting.events ?? null, secret_set: true } : null,
-    gist: gist ? { base_url: gist.base_url ?? null, organization_id: gist.organization_id, service_key_set: true } : null,
+    gist: gist ? { base_url: gist.base_url ?? null, organization_id_set: true, service_key_set: true } : null,
   };
 }
