@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { authenticate } from "./auth/authenticate";
-import { AppError } from "./errors";
+import { AppError, clip, fromUnexpected } from "./errors";
 import type { AppEnv } from "./env";
 import { accountRoutes } from "./routes/accounts";
 import { actionRunRoutes } from "./routes/action-runs";
@@ -22,12 +22,12 @@ export function createApp() {
   app.route("/v1/accounts/:account/customers", customerRoutes);
   app.route("/v1/accounts", accountRoutes);
 
-  app.notFound((c) => c.json(new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toJSON(), 404));
+  app.notFound((c) => c.json(new AppError("not_found", `No route for ${c.req.method} ${clip(new URL(c.req.url).pathname, 100)}`).toJSON(), 404));
   app.onError((err, c) => {
-    if (err instanceof AppError) return c.json(err.toJSON(), err.status);
-    // Unknown errors are ours: log them, answer without internals.
-    console.error("unhandled error", err);
-    return c.json(new AppError("internal", "Internal error").toJSON(), 500);
+    const error = fromUnexpected(err);
+    // Unexpected errors are logged (without the request), and answered without internals.
+    if (err !== error) console.error("unhandled error", err);
+    return c.json(error.toJSON(), error.status);
   });
   return app;
 }

@@ -1,3 +1,5 @@
+import type { AccountId, KeyId } from "./store/ids";
+
 /**
  * The Worker's bindings: the generated `Env` (npm run types, which types the
  * Durable Object for RPC) and the ADMIN_TOKEN and ENCRYPTION_KEY secrets,
@@ -6,7 +8,7 @@
 export type Bindings = Env & { ADMIN_TOKEN?: string; ENCRYPTION_KEY?: string };
 
 /** Who the request is: the admin, or a service key of one account. */
-export type Principal = { kind: "admin" } | { kind: "key"; account: string; keyId: string };
+export type Principal = { kind: "admin" } | { kind: "key"; account: AccountId; keyId: KeyId };
 
 export type AppEnv = {
   Bindings: Bindings;

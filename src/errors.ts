@@ -20,6 +20,14 @@ const STATUS_BY_CODE = {
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
+/** Messages echo what the caller sent (a path, a field name): never more than this back. */
+const MAX_MESSAGE_CHARS = 300;
+
+/** Cuts text that came from a request to a length fit for an error message. */
+export function clip(text: string, max = MAX_MESSAGE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** The one error type routes throw; app.onError turns it into `{error: {code, message}}`. */
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
@@ -29,7 +37,7 @@ export class AppError extends Error {
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(clip(message));
     this.name = "AppError";
     this.status = STATUS_BY_CODE[code];
   }
@@ -37,4 +45,19 @@ export class AppError extends Error {
   toJSON() {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
+}
+
+/**
+ * The one place an unexpected error becomes a status. Only a platform failure
+ * that may pass (the runtime marks those `retryable` or `overloaded`: a
+ * Durable Object reset or overloaded, a storage hiccup) is a 503; anything
+ * else is a bug, a 500 that must not invite the caller to try again.
+ */
+export function fromUnexpected(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const flags = err as { retryable?: unknown; overloaded?: unknown } | null;
+  if (flags?.retryable === true || flags?.overloaded === true) {
+    return new AppError("unavailable", "A platform service failed while handling this request; try again.");
+  }
+  return new AppError("internal", "Internal error");
 }

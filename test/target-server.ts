@@ -9,6 +9,7 @@
 //   json={"a":1}      answer with this JSON body (default {"ok":true})
 //   retry_after=1     add a Retry-After header
 //   location=/x       add a Location header (for 3xx)
+//   pad=70000         add a field "pad" of this many "x" to the JSON body (for size limits)
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -86,7 +87,9 @@ export async function startTargetServer(): Promise<TargetServer> {
       if (query.has("location")) headers.location = query.get("location")!;
       if (res.destroyed) return;
       res.writeHead(status, headers);
-      res.end(query.get("json") ?? JSON.stringify({ ok: status < 300, status }));
+      let answer = query.get("json") ?? JSON.stringify({ ok: status < 300, status });
+      if (query.has("pad")) answer = JSON.stringify({ ...JSON.parse(answer), pad: "x".repeat(Number(query.get("pad"))) });
+      res.end(answer);
     } finally {
       entry.inFlight--;
     }

@@ -1,7 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Principal } from "../env";
 import { AppError } from "../errors";
+import { pathParam } from "../http/path-param";
 import { getAccount, type Account } from "../store/accounts";
+import { AccountId } from "../store/ids";
 import { findServiceKey } from "../store/service-keys";
 import { secretsEqual } from "./secrets";
 
@@ -37,8 +39,8 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
  * on it. A key of another account gets 403 whether or not the account exists,
  * so keys cannot probe for other tenants.
  */
-export function accountIdFor(c: Context<AppEnv>): string {
-  const id = c.req.param("account")!;
+export function accountIdFor(c: Context<AppEnv>): AccountId {
+  const id = pathParam(c, "account", AccountId);
   const principal = c.get("principal");
   if (principal.kind === "key" && principal.account !== id) {
     throw new AppError("forbidden", "This key belongs to another account");
@@ -52,7 +54,7 @@ export async function accountFor(c: Context<AppEnv>): Promise<Account> {
   return existingAccount(id, await getAccount(c.env.CONFIG, id));
 }
 
-export function existingAccount(id: string, account: Account | null): Account {
+export function existingAccount(id: AccountId, account: Account | null): Account {
   if (!account) throw new AppError("not_found", `Account ${id} does not exist`);
   return account;
 }

@@ -3,6 +3,7 @@ import type { AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
 import { getAccount } from "../store/accounts";
+import type { AccountId } from "../store/ids";
 import { secretBox } from "../store/secret-box";
 import { openSigningSecrets } from "../store/signing-secrets";
 import { attemptDelivery } from "./attempt";
@@ -133,7 +134,7 @@ async function handBack(env: Bindings, items: Array<{ msg: Msg; body: DeliveryMe
  * whose secrets do not open gets the Error, so its deliveries are retried
  * rather than sent unsigned, and the other accounts of the batch go ahead.
  */
-async function loadSigningSecrets(env: Bindings, ids: string[]): Promise<Map<string, readonly string[] | Error>> {
+async function loadSigningSecrets(env: Bindings, ids: AccountId[]): Promise<Map<string, readonly string[] | Error>> {
   const unique = [...new Set(ids)];
   const box = secretBox(env.ENCRYPTION_KEY);
   const now = new Date();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AccountId, DeliveryId } from "../store/ids";
 
 /**
  * What travels on the DELIVERIES queue: a reference, never the request. The
@@ -11,8 +12,8 @@ export const DeliveryMessage = z.object({
   v: z.literal(1),
   /** The Durable Object name holding the delivery (account or shard). */
   limiter: z.string().min(1),
-  account: z.string().min(1),
-  delivery_id: z.string().min(1),
+  account: AccountId,
+  delivery_id: DeliveryId,
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
@@ -21,8 +22,8 @@ export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
  * log pages newest-first by id alone; 10 random base-32 characters (50 bits)
  * keep ids of the same millisecond apart.
  */
-export function newDeliveryId(now = Date.now()): string {
+export function newDeliveryId(now = Date.now()): DeliveryId {
   let suffix = "";
   for (const byte of crypto.getRandomValues(new Uint8Array(10))) suffix += (byte & 31).toString(32);
-  return `dlv_${now.toString(36).padStart(9, "0")}${suffix}`;
+  return `dlv_${now.toString(36).padStart(9, "0")}${suffix}` as DeliveryId;
 }

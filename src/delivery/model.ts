@@ -1,3 +1,4 @@
+import type { AccountId, ActionId, CustomerId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
 
 /** A parsed JSON object (template inputs come from JSON bodies and KV). */
@@ -21,9 +22,9 @@ export interface LoggedResponse {
 
 /** What a delivery needs after rendering: the request, and how to turn its answer into attributes. */
 export interface DeliveryJob {
-  account: string;
-  action: string;
-  customerId: string;
+  account: AccountId;
+  action: ActionId;
+  customerId: CustomerId;
   request: RenderedRequest;
   /** Attribute templates, rendered against the response after a 2xx. */
   attributes: Record<string, string>;

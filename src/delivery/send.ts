@@ -1,3 +1,4 @@
+import { parseIPv4, parseIPv6 } from "../net/ip-literal";
 import type { RenderedRequest } from "../templates/render-request";
 
 /** Customer.io's documented timeout for one webhook attempt. */
@@ -39,7 +40,7 @@ export async function sendOnce(request: RenderedRequest, extraHeaders: Record<st
     return { ok: true, response: { status: response.status, headers, body }, durationMs: Date.now() - started };
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    const error = timedOut ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error).message}`;
+    const error = timedOut ? `timed out after ${timeoutMs} ms` : describeNetworkError(String((err as Error)?.message ?? err), request.url);
     return { ok: false, error, timedOut, durationMs: Date.now() - started };
   }
 }
@@ -71,4 +72,18 @@ export function truncateForLog(body: string): string {
   const bytes = new TextEncoder().encode(body);
   if (bytes.byteLength <= LOGGED_BODY_BYTES) return body;
   return new TextDecoder().decode(bytes.subarray(0, LOGGED_BODY_BYTES)).replace(/\uFFFD$/, "");
+}
+
+/**
+ * What a failed fetch is recorded as. workerd reports a host name that does
+ * not resolve only as "internal error; reference = …" (it logs the DNS
+ * failure, not the script); for a named host that is what the opaque error
+ * means, so say so. A literal address cannot fail to resolve, and every
+ * other failure keeps the runtime's words.
+ */
+export function describeNetworkError(message: string, url: string): string {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  const named = parseIPv4(host) === null && parseIPv6(host) === null;
+  if (named && /^internal error; reference = /.test(message)) return `network error: could not resolve host ${host}`;
+  return `network error: ${message}`;
 }

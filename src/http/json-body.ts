@@ -1,9 +1,15 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, clip } from "../errors";
 
 /** Request bodies above this are refused before parsing (a trigger's customer + event fit easily). */
 export const MAX_BODY_BYTES = 1_000_000;
+/**
+ * Objects and arrays nested deeper than this are refused before parsing: no
+ * customer or event needs more, and deep values overflow the stack wherever
+ * they are later copied (RPC to the limiter, rendering, JSON.stringify).
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /**
  * Reads the body as JSON and validates it against `schema`. Every failure is a
@@ -15,6 +21,10 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
   const raw = await c.req.arrayBuffer();
   if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge(raw.byteLength);
   const text = new TextDecoder().decode(raw);
+  const depth = jsonDepth(text, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new AppError("validation_failed", `body: nested more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}`);
+  }
 
   let parsed: unknown;
   try {
@@ -29,12 +39,36 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.join(".") : what;
-    return { path, message: issue.message };
+  // At most a few issues, each clipped: field names come from the caller.
+  const issues = result.error.issues.slice(0, 10).map((issue) => {
+    const path = clip(issue.path.length ? issue.path.join(".") : what, 100);
+    return { path, message: clip(issue.message, 200) };
   });
   const first = issues[0]!;
   throw new AppError("validation_failed", `${first.path}: ${first.message}`, { issues });
+}
+
+/**
+ * How deep `[` and `{` nest in JSON text, outside strings; stops counting
+ * once past `stopAbove`. A scan, not a parse, so a hostile depth costs no stack.
+ */
+export function jsonDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > stopAbove) return deepest;
+    } else if (char === 0x7d || char === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 function tooLarge(bytes: number) {

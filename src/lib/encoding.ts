@@ -21,3 +21,8 @@ export function base64Url(bytes: Uint8Array): string {
 }
 
 export const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** UTF-8 size of a string, in bytes: what limits on stored and sent text count. */
+export function byteLength(text: string): number {
+  return utf8(text).byteLength;
+}

@@ -2,11 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import { newId } from "../auth/secrets";
 import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
 import type { DeliveryJob, DeliveryView } from "../delivery/model";
+import { byteLength } from "../lib/encoding";
+import type { AccountId, CustomerId, DeliveryId } from "../store/ids";
 import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
-import { DELIVERY_SCHEMA, DeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
+import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
-import type { AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
+import type { AcceptOutcome, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the log and sweeps for orphans at least this often. */
@@ -15,6 +17,8 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const ORPHANED_AFTER_MS = 15 * 60 * 1000;
 /** A queue message may arrive this much before its retry is due and still count as that retry. */
 const EARLY_SLACK_MS = 2_000;
+
+type AttributeUpdate = { account: AccountId; customerId: CustomerId; values: Attributes };
 
 /**
  * One per account, or per shard when accounts share one: the strongly
@@ -27,7 +31,7 @@ export class AccountLimiter extends DurableObject<Env> {
   private readonly attributes: AttributeStore;
   private readonly settings: LimiterSettings;
   /** Accepts whose queue send is in flight, by idempotency key: a duplicate waits for the outcome. */
-  private readonly accepting = new Map<string, Promise<string>>();
+  private readonly accepting = new Map<string, Promise<AcceptOutcome>>();
   /** The alarm time as this instance last saw it; saves a storage read on every accept. */
   private alarmAt: number | null | undefined;
 
@@ -48,40 +52,53 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   /**
-   * Records a delivery and puts its reference on the queue; resolves only once
-   * it is queued, so a 202 always means kept. The idempotency check and the
-   * insert run without an await between them, and a duplicate that arrives
-   * while the first send is in flight waits for it.
+   * Records a delivery and puts its reference on the queue; answers ok only
+   * once it is queued, so a 202 always means kept. The idempotency check and
+   * the insert run without an await between them, and a duplicate that
+   * arrives while the first send is in flight waits for its outcome.
    */
-  async accept(limiter: string, job: DeliveryJob, options: { idempotencyKey?: string; replayOf?: string } = {}): Promise<{ deliveryId: string; duplicate: boolean }> {
+  async accept(limiter: string, job: DeliveryJob, options: { idempotencyKey?: string; replayOf?: string } = {}): Promise<AcceptOutcome> {
     const now = Date.now();
     const key = options.idempotencyKey ? `${job.account}\n${options.idempotencyKey}` : null;
     if (key) {
       const pending = this.accepting.get(key);
-      if (pending) return { deliveryId: await pending, duplicate: true };
+      if (pending) {
+        const first = await pending;
+        return first.ok ? { ...first, duplicate: true } : first;
+      }
       const existing = this.log.findByIdempotencyKey(job.account, options.idempotencyKey!, now);
-      if (existing) return { deliveryId: existing, duplicate: true };
+      if (existing) return { ok: true, deliveryId: existing, duplicate: true };
+    }
+    const serialized = JSON.stringify(job);
+    const bytes = byteLength(serialized);
+    if (bytes > MAX_STORED_JOB_BYTES) {
+      const message = `The delivery would store ${bytes} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
+      return { ok: false, reason: "too_large", message };
     }
     this.settings.name = limiter;
     const id = newDeliveryId(now);
-    this.log.insert(id, job, now, options);
+    this.log.insert(id, job, now, options, serialized);
     const queued = this.enqueue(limiter, job.account, id);
     if (key) this.accepting.set(key, queued);
+    let outcome: AcceptOutcome;
     try {
-      await queued;
+      outcome = await queued;
     } finally {
       if (key) this.accepting.delete(key);
     }
-    await this.ensureAlarm(now + SWEEP_EVERY_MS);
-    return { deliveryId: id, duplicate: false };
+    if (outcome.ok) await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    return outcome;
   }
 
-  /** A new delivery of the same request as `id`. */
-  async replay(limiter: string, account: string, id: string): Promise<{ deliveryId: string } | null> {
+  /**
+   * A new delivery of the stored request of `id`, exactly as it was rendered
+   * then: the action may have changed or been deleted since. Null when the
+   * account has no such delivery.
+   */
+  async replay(limiter: string, account: AccountId, id: DeliveryId): Promise<AcceptOutcome | null> {
     const original = this.log.job(id);
     if (!original || original.job.account !== account) return null;
-    const { deliveryId } = await this.accept(limiter, original.job, { replayOf: id });
-    return { deliveryId };
+    return this.accept(limiter, original.job, { replayOf: id });
   }
 
   /** Takes permits for a batch of deliveries, up to the shared concurrency cap. */
@@ -133,7 +150,7 @@ export class AccountLimiter extends DurableObject<Env> {
    */
   async settle(leaseId: string | null, results: AttemptResult[]): Promise<void> {
     const now = Date.now();
-    const written = new Map<string, { account: string; customerId: string; values: Attributes }>();
+    const written = new Map<string, AttributeUpdate>();
     for (const result of results) {
       let error = result.next.status === "sent" ? undefined : result.next.error;
       // fullBody comes only with jobs that set attributes; only then is the stored job read.
@@ -158,10 +175,11 @@ export class AccountLimiter extends DurableObject<Env> {
    * SQLite is already committed, so a failed KV write (KV allows about one
    * write per second per key) must not undo the batch; the next write catches up.
    */
-  private async writeThrough(updates: Array<{ account: string; customerId: string; values: Attributes }>): Promise<void> {
-    const writes = updates.map(({ account, customerId, values }) =>
-      this.env.ATTRIBUTES.put(kvKeys.attributes(account, customerId), JSON.stringify(values)),
-    );
+  private async writeThrough(updates: AttributeUpdate[]): Promise<void> {
+    const writes = updates.map(({ account, customerId, values }) => {
+      const key = kvKeys.attributes(account, customerId);
+      return Object.keys(values).length === 0 ? this.env.ATTRIBUTES.delete(key) : this.env.ATTRIBUTES.put(key, JSON.stringify(values));
+    });
     for (const outcome of await Promise.allSettled(writes)) {
       if (outcome.status === "rejected") console.error("attribute write-through to KV failed", String(outcome.reason));
     }
@@ -180,8 +198,15 @@ export class AccountLimiter extends DurableObject<Env> {
     return this.log.list(account, filter);
   }
 
-  async getAttributes(account: string, customerId: string): Promise<Attributes> {
+  async getAttributes(account: AccountId, customerId: CustomerId): Promise<Attributes> {
     return this.attributes.get(account, customerId);
+  }
+
+  /** Clears one stored attribute, or all of a customer's when `name` is absent; returns what is left. */
+  async clearAttributes(account: AccountId, customerId: CustomerId, name?: string): Promise<Attributes> {
+    const values = this.attributes.clear(account, customerId, name, Date.now());
+    await this.writeThrough([{ account, customerId, values }]);
+    return values;
   }
 
   /** Expires abandoned leases, prunes the log, re-queues orphans; re-arms while there is work. */
@@ -204,21 +229,22 @@ export class AccountLimiter extends DurableObject<Env> {
     if (!limiter) return;
     const orphans = this.log.orphaned(now - ORPHANED_AFTER_MS, 100);
     if (orphans.length === 0) return;
-    const messages = orphans.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account, delivery_id: id }));
+    const messages = orphans.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account: account as AccountId, delivery_id: id as DeliveryId }));
     await this.env.DELIVERIES.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
     for (const { id } of orphans) this.log.touch(id, now);
     console.warn(`re-queued ${orphans.length} orphaned deliveries`);
   }
 
-  private async enqueue(limiter: string, account: string, id: string): Promise<string> {
+  private async enqueue(limiter: string, account: AccountId, id: DeliveryId): Promise<AcceptOutcome> {
     const message: DeliveryMessage = { v: 1, limiter, account, delivery_id: id };
     try {
       await this.env.DELIVERIES.send(message, { contentType: "json" });
-      return id;
+      return { ok: true, deliveryId: id, duplicate: false };
     } catch (err) {
-      // Not queued means not accepted: the caller gets an error, not a 202.
+      // Not queued means not accepted: the caller gets a 503, not a 202, and nothing is left behind.
+      console.error("queue send failed; the delivery was not accepted", String(err));
       this.log.delete(id);
-      throw err;
+      return { ok: false, reason: "queue_unavailable", message: "The delivery could not be queued; nothing was accepted. Try again." };
     }
   }
 

@@ -6,6 +6,13 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Finished deliveries are kept this long, and at most this many per limiter. */
 export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export const RETENTION_ROWS = 50_000;
+/**
+ * The most a delivery's stored job (rendered request plus the template inputs
+ * attribute updates need) may take as JSON. A Durable Object's SQLite refuses
+ * a row over 2 MB; this leaves room for the redacted view, the logged
+ * response (64 KB) and the attempts. Larger is refused at accept with a 413.
+ */
+export const MAX_STORED_JOB_BYTES = 1_800_000;
 
 export const DELIVERY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS deliveries (
@@ -49,8 +56,9 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
   created_at: number;
   updated_at: number;
   next_attempt_at: number | null;
-  job: string;
   request_view: string;
+  /** The request body, taken from the stored job. */
+  body: string | null;
   attempts: string;
   response: string | null;
   error: string | null;
@@ -81,12 +89,17 @@ export class DeliveryLog {
     return row?.id ?? null;
   }
 
-  insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }): void {
+  /**
+   * `serialized` is the job as JSON when the caller already made it (to measure it).
+   * The redacted view keeps no body: the body is the job's, read back with json_extract.
+   */
+  insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }, serialized = JSON.stringify(job)): void {
+    const { body: _body, ...view } = redactRequest(job.request);
     this.sql.exec(
       `INSERT INTO deliveries (id, account, action, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
       id, job.account, job.action, job.customerId, now, now,
-      JSON.stringify(job), JSON.stringify(redactRequest(job.request)),
+      serialized, JSON.stringify(view),
       extra.idempotencyKey ?? null, extra.replayOf ?? null,
     );
   }
@@ -98,7 +111,7 @@ export class DeliveryLog {
   /** The job and where it stands, for the consumer. */
   job(id: string): JobEntry | null {
     const row = this.sql
-      .exec<Pick<DeliveryRow, "job" | "status" | "attempts" | "lease_id" | "next_attempt_at">>(
+      .exec<Pick<DeliveryRow, "status" | "attempts" | "lease_id" | "next_attempt_at"> & { job: string }>(
         "SELECT job, status, attempts, lease_id, next_attempt_at FROM deliveries WHERE id = ?", id,
       )
       .toArray()[0];
@@ -165,7 +178,7 @@ export class DeliveryLog {
   }
 
   get(account: string, id: string): DeliveryView | null {
-    const row = this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE account = ? AND id = ?", account, id).toArray()[0];
+    const row = this.sql.exec<DeliveryRow>(`SELECT ${VIEW_COLUMNS} FROM deliveries WHERE account = ? AND id = ?`, account, id).toArray()[0];
     return row ? toView(row) : null;
   }
 
@@ -178,7 +191,7 @@ export class DeliveryLog {
     if (filter.customer) (where.push("customer_id = ?"), args.push(filter.customer));
     if (filter.before) (where.push("id < ?"), args.push(filter.before));
     const rows = this.sql
-      .exec<DeliveryRow>(`SELECT * FROM deliveries WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`, ...args, filter.limit)
+      .exec<DeliveryRow>(`SELECT ${VIEW_COLUMNS} FROM deliveries WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`, ...args, filter.limit)
       .toArray();
     return rows.map(toView);
   }
@@ -200,6 +213,10 @@ export class DeliveryLog {
   }
 }
 
+/** What the API shows of a row: everything but the stored job, of which only the body. */
+const VIEW_COLUMNS = `id, account, action, customer_id, status, created_at, updated_at, next_attempt_at,
+  request_view, attempts, response, error, replay_of, json_extract(job, '$.request.body') AS body`;
+
 function toView(row: DeliveryRow): DeliveryView {
   return {
     id: row.id,
@@ -211,7 +228,7 @@ function toView(row: DeliveryRow): DeliveryView {
     updated_at: new Date(row.updated_at).toISOString(),
     next_attempt_at: row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
     attempts: JSON.parse(row.attempts),
-    request: JSON.parse(row.request_view),
+    request: { ...JSON.parse(row.request_view), body: row.body },
     response: row.response ? JSON.parse(row.response) : null,
     error: row.error,
     replay_of: row.replay_of,

@@ -1,7 +1,16 @@
 import type { Attempt, LoggedResponse } from "../delivery/model";
 import type { RenderedRequest } from "../templates/render-request";
 
-// What the queue consumer and the AccountLimiter exchange, once per batch.
+// What the trigger route and the queue consumer exchange with the AccountLimiter.
+
+/**
+ * The answer to accept. The known ways a delivery is not taken are values,
+ * not exceptions, so the route can tell a request that can never fit (413)
+ * from a platform that failed for now (503).
+ */
+export type AcceptOutcome =
+  | { ok: true; deliveryId: string; duplicate: boolean }
+  | { ok: false; reason: "too_large" | "queue_unavailable"; message: string };
 
 /** What a consumer needs to send one delivery. */
 export interface GrantedDelivery {

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { accountFor, requireAdmin } from "../auth/authenticate";
+import { accountFor, accountIdFor, requireAdmin } from "../auth/authenticate";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { readJsonBody, parseWith } from "../http/json-body";
+import { readJsonBody } from "../http/json-body";
+import { pathParam } from "../http/path-param";
 import { limiterFor } from "../limiter/client";
 import { AccountInput, publicAccount, putAccount } from "../store/accounts";
-import { ResourceId } from "../store/schemas";
+import { KeyId } from "../store/ids";
 import { createServiceKey, listServiceKeys, revokeServiceKey } from "../store/service-keys";
 
 const KeyInput = z.strictObject({ name: z.string().min(1).max(200) });
@@ -14,7 +15,7 @@ const KeyInput = z.strictObject({ name: z.string().min(1).max(200) });
 /** Accounts and their service keys: `/v1/accounts/{account}` and `…/keys`. */
 export const accountRoutes = new Hono<AppEnv>()
   .put("/:account", requireAdmin, async (c) => {
-    const id = parseWith(ResourceId, c.req.param("account"), "account");
+    const id = accountIdFor(c);
     const input = await readJsonBody(c, AccountInput);
     const { account, created } = await putAccount(c.env.CONFIG, id, input);
     const { name, stub } = limiterFor(c.env, account);
@@ -33,7 +34,7 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .delete("/:account/keys/:id", async (c) => {
     const account = await accountFor(c);
-    const id = c.req.param("id");
+    const id = pathParam(c, "id", KeyId);
     if (!(await revokeServiceKey(c.env.CONFIG, account.id, id))) {
       throw new AppError("not_found", `Key ${id} does not exist`);
     }

@@ -2,10 +2,11 @@ import { Hono, type Context } from "hono";
 import { accountFor, accountIdFor, existingAccount } from "../auth/authenticate";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { parseWith, readJsonBody } from "../http/json-body";
+import { readJsonBody } from "../http/json-body";
+import { pathParam } from "../http/path-param";
 import { ActionInput, deleteAction, getAction, listActions, putAction, type Action } from "../store/actions";
 import { getAccount, type Account } from "../store/accounts";
-import { ResourceId } from "../store/schemas";
+import { ActionId } from "../store/ids";
 import { validateAction } from "../templates/validate-action";
 
 /** Webhook actions: `/v1/accounts/{account}/actions[/{action}]`. */
@@ -16,7 +17,7 @@ export const actionRoutes = new Hono<AppEnv>()
   })
   .put("/:action", async (c) => {
     const account = await accountFor(c);
-    const id = parseWith(ResourceId, c.req.param("action"), "action");
+    const id = pathParam(c, "action", ActionId);
     const input = await readJsonBody(c, ActionInput);
     validateAction(input);
     const { action, created } = await putAction(c.env.CONFIG, account.id, id, input);
@@ -25,7 +26,7 @@ export const actionRoutes = new Hono<AppEnv>()
   .get("/:action", async (c) => c.json((await actionFor(c)).action))
   .delete("/:action", async (c) => {
     const account = await accountFor(c);
-    const id = c.req.param("action");
+    const id = pathParam(c, "action", ActionId);
     if (!(await deleteAction(c.env.CONFIG, account.id, id))) throw new AppError("not_found", `Action ${id} does not exist`);
     return c.body(null, 204);
   });
@@ -33,7 +34,7 @@ export const actionRoutes = new Hono<AppEnv>()
 /** The action named in the path and its account, read in parallel, for a caller allowed to act on it. */
 export async function actionFor(c: Context<AppEnv>): Promise<{ account: Account; action: Action }> {
   const accountId = accountIdFor(c);
-  const id = c.req.param("action")!;
+  const id = pathParam(c, "action", ActionId);
   const [account, action] = await Promise.all([getAccount(c.env.CONFIG, accountId), getAction(c.env.CONFIG, accountId, id)]);
   const found = existingAccount(accountId, account);
   if (!action) throw new AppError("not_found", `Action ${id} does not exist`);

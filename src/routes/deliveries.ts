@@ -4,13 +4,16 @@ import { accountFor } from "../auth/authenticate";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { parseWith } from "../http/json-body";
-import { limiterFor } from "../limiter/client";
+import { pathParam } from "../http/path-param";
+import { acceptedOrError, limiterFor } from "../limiter/client";
+import { AttributeName } from "../store/actions";
+import { ActionId, CustomerId, DeliveryId } from "../store/ids";
 
 const ListQuery = z.strictObject({
   status: z.enum(["queued", "sending", "retrying", "sent", "failed"]).optional(),
-  action: z.string().min(1).optional(),
-  customer: z.string().min(1).optional(),
-  cursor: z.string().min(1).optional(),
+  action: ActionId.optional(),
+  customer: CustomerId.optional(),
+  cursor: DeliveryId.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
@@ -26,22 +29,44 @@ export const deliveryRoutes = new Hono<AppEnv>()
   })
   .get("/:id", async (c) => {
     const account = await accountFor(c);
+    const id = pathParam(c, "id", DeliveryId);
     const { stub } = limiterFor(c.env, account);
-    const delivery = await stub.getDelivery(account.id, c.req.param("id"));
-    if (!delivery) throw new AppError("not_found", `Delivery ${c.req.param("id")} does not exist`);
+    const delivery = await stub.getDelivery(account.id, id);
+    if (!delivery) throw new AppError("not_found", `Delivery ${id} does not exist`);
     return c.json(delivery);
   })
+  // Replays the stored request as it was rendered, even if the action has changed or been deleted since.
   .post("/:id/replay", async (c) => {
     const account = await accountFor(c);
+    const id = pathParam(c, "id", DeliveryId);
     const { name, stub } = limiterFor(c.env, account);
-    const replay = await stub.replay(name, account.id, c.req.param("id"));
-    if (!replay) throw new AppError("not_found", `Delivery ${c.req.param("id")} does not exist`);
-    return c.json({ delivery_id: replay.deliveryId, replay_of: c.req.param("id") }, 202);
+    const outcome = await stub.replay(name, account.id, id);
+    if (!outcome) throw new AppError("not_found", `Delivery ${id} does not exist`);
+    return c.json({ delivery_id: acceptedOrError(outcome).deliveryId, replay_of: id }, 202);
   });
 
-/** `GET /v1/accounts/{account}/customers/{id}/attributes`: the consistent copy, from the limiter. */
-export const customerRoutes = new Hono<AppEnv>().get("/:customer/attributes", async (c) => {
-  const account = await accountFor(c);
-  const { stub } = limiterFor(c.env, account);
-  return c.json({ attributes: await stub.getAttributes(account.id, c.req.param("customer")) });
-});
+/**
+ * A customer's stored attributes, read from the limiter (the consistent copy),
+ * and cleared there: all of them, or one by name. Clearing writes through to
+ * the KV copy that renders read.
+ */
+export const customerRoutes = new Hono<AppEnv>()
+  .get("/:customer/attributes", async (c) => {
+    const account = await accountFor(c);
+    const customer = pathParam(c, "customer", CustomerId);
+    const { stub } = limiterFor(c.env, account);
+    return c.json({ attributes: await stub.getAttributes(account.id, customer) });
+  })
+  .delete("/:customer/attributes", async (c) => {
+    const account = await accountFor(c);
+    const customer = pathParam(c, "customer", CustomerId);
+    const { stub } = limiterFor(c.env, account);
+    return c.json({ attributes: await stub.clearAttributes(account.id, customer) });
+  })
+  .delete("/:customer/attributes/:name", async (c) => {
+    const account = await accountFor(c);
+    const customer = pathParam(c, "customer", CustomerId);
+    const name = pathParam(c, "name", AttributeName);
+    const { stub } = limiterFor(c.env, account);
+    return c.json({ attributes: await stub.clearAttributes(account.id, customer, name) });
+  });

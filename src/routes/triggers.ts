@@ -3,10 +3,10 @@ import { z } from "zod";
 import { accountIdFor } from "../auth/authenticate";
 import type { DeliveryJob } from "../delivery/model";
 import { allowPrivateTargets, type AppEnv } from "../env";
-import { AppError } from "../errors";
 import { parseWith, readJsonBody } from "../http/json-body";
-import { limiterFor } from "../limiter/client";
-import { kvKeys } from "../store/keys";
+import { acceptedOrError, limiterFor } from "../limiter/client";
+import { storedAttributes } from "../store/attributes";
+import { CustomerId } from "../store/ids";
 import { renderRequest } from "../templates/render-request";
 import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
 import { actionFor } from "./actions";
@@ -19,6 +19,9 @@ const TriggerInput = z.strictObject({
   idempotency_key: IdempotencyKey.optional(),
 });
 
+/** The template inputs a delivery keeps only when its attribute templates will need them after the response. */
+const NO_SCOPE = { customer: {}, event: {}, trigger: {} };
+
 /**
  * `POST …/actions/{action}/trigger`: render at the edge, record, enqueue, 202.
  * The customer's stored attributes (from earlier responses) sit under the
@@ -27,25 +30,24 @@ const TriggerInput = z.strictObject({
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
   const accountId = accountIdFor(c);
   const input = await readJsonBody(c, TriggerInput);
-  const customerId = String(input.customer.id);
+  const customerId = parseWith(CustomerId, input.customer.id, "customer.id");
   // Three independent KV reads, in parallel: this is the hot path.
-  const [{ account, action }, stored] = await Promise.all([
-    actionFor(c),
-    c.env.ATTRIBUTES.get<Record<string, unknown>>(kvKeys.attributes(accountId, customerId), "json"),
-  ]);
-  const scope = toScope({ ...input, customer: { ...(stored ?? {}), ...input.customer } });
+  const [{ account, action }, stored] = await Promise.all([actionFor(c), storedAttributes(c.env.ATTRIBUTES, accountId, customerId)]);
+  const scope = toScope({ ...input, customer: { ...stored, ...input.customer } });
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
-  const job: DeliveryJob = { account: account.id, action: action.id, customerId, request, attributes: action.attributes, scope };
+  const setsAttributes = Object.keys(action.attributes).length > 0;
+  const job: DeliveryJob = {
+    account: account.id,
+    action: action.id,
+    customerId,
+    request,
+    attributes: action.attributes,
+    scope: setsAttributes ? scope : NO_SCOPE,
+  };
   const header = c.req.header("idempotency-key");
   const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));
   const { name, stub } = limiterFor(c.env, account);
-  let accepted: { deliveryId: string; duplicate: boolean };
-  try {
-    accepted = await stub.accept(name, job, { idempotencyKey });
-  } catch (err) {
-    console.error("trigger not accepted: the limiter or the queue failed", String(err));
-    throw new AppError("unavailable", "The delivery could not be queued; nothing was accepted. Try again.");
-  }
+  const accepted = acceptedOrError(await stub.accept(name, job, { idempotencyKey }));
   return c.json({ delivery_id: accepted.deliveryId, duplicate: accepted.duplicate, warnings }, 202);
 });

@@ -2,6 +2,7 @@ import { env as workerEnv } from "cloudflare:workers";
 import { z } from "zod";
 import type { Bindings } from "../env";
 import { fromBase64 } from "../lib/encoding";
+import type { AccountId } from "./ids";
 import { kvKeys } from "./keys";
 import { secretBox, type SecretBox } from "./secret-box";
 import { nextSigningSecrets, previousSigningSecretExpiry } from "./signing-secrets";
@@ -72,14 +73,15 @@ export const Account = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export type Account = z.infer<typeof Account>;
+/** The id is branded: an account read back from KV was saved under a checked id. */
+export type Account = Omit<z.infer<typeof Account>, "id"> & { id: AccountId };
 
 /** Accounts that name the same shard share one limiter, and so one concurrency cap. */
 export function limiterName(account: Account): string {
   return account.shard ? `shard:${account.shard}` : `account:${account.id}`;
 }
 
-export async function getAccount(kv: KVNamespace, id: string): Promise<Account | null> {
+export async function getAccount(kv: KVNamespace, id: AccountId): Promise<Account | null> {
   return kv.get<Account>(kvKeys.account(id), "json");
 }
 
@@ -93,7 +95,7 @@ export async function getAccount(kv: KVNamespace, id: string): Promise<Account |
  */
 export async function putAccount(
   kv: KVNamespace,
-  id: string,
+  id: AccountId,
   input: AccountInput,
   box: SecretBox = secretBox((workerEnv as Partial<Bindings>).ENCRYPTION_KEY),
   now = new Date(),

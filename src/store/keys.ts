@@ -1,21 +1,28 @@
+import type { AccountId, ActionId, CustomerId, KeyId } from "./ids";
+
 /**
  * Every KV key edgehook reads or writes is built here, so the layout is
- * visible in one place and routes never concatenate keys themselves.
+ * visible in one place and routes never concatenate keys themselves. The
+ * parts are branded ids (ids.ts): only a value checked by its schema fits, and
+ * no checked id contains ":", so one key space cannot reach into another.
  *
  * CONFIG:     acct:{account}                       account config
  *             acct:{account}:key:{keyId}           service key metadata (hash, never the key)
  *             acct:{account}:action:{actionId}     webhook action
  *             keyhash:{sha256(key)}                lookup from a presented key to its account
- * ATTRIBUTES: {account}:{customerId}               customer attributes (read replica)
+ * ATTRIBUTES: {account}:{customerId}               customer attributes (read replica); the account
+ *                                                  has no ":", so the first ":" ends it
+ *
+ * The longest key is 64 + 1 + 256 bytes (a customer id), well under KV's 512.
  */
 export const kvKeys = {
-  account: (account: string) => `acct:${account}`,
-  serviceKey: (account: string, keyId: string) => `acct:${account}:key:${keyId}`,
-  serviceKeyPrefix: (account: string) => `acct:${account}:key:`,
+  account: (account: AccountId) => `acct:${account}`,
+  serviceKey: (account: AccountId, keyId: KeyId) => `acct:${account}:key:${keyId}`,
+  serviceKeyPrefix: (account: AccountId) => `acct:${account}:key:`,
   keyHash: (hash: string) => `keyhash:${hash}`,
-  action: (account: string, actionId: string) => `acct:${account}:action:${actionId}`,
-  actionPrefix: (account: string) => `acct:${account}:action:`,
-  attributes: (account: string, customerId: string) => `${account}:${customerId}`,
+  action: (account: AccountId, actionId: ActionId) => `acct:${account}:action:${actionId}`,
+  actionPrefix: (account: AccountId) => `acct:${account}:action:`,
+  attributes: (account: AccountId, customerId: CustomerId) => `${account}:${customerId}`,
 };
 
 /** Reads every value under a prefix (KV lists in pages of 1000). */

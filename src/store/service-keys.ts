@@ -1,10 +1,11 @@
 import { newId, newServiceKey, sha256Hex } from "../auth/secrets";
+import { KeyId, type AccountId } from "./ids";
 import { kvKeys, listJson } from "./keys";
 
 /** What we keep about a key: its SHA-256, never the key itself. */
 interface StoredKey {
-  id: string;
-  account: string;
+  id: KeyId;
+  account: AccountId;
   name: string;
   hash: string;
   prefix: string;
@@ -14,10 +15,10 @@ interface StoredKey {
 export type PublicKey = Omit<StoredKey, "hash" | "account">;
 
 /** Creates a key and returns it in the clear — the only time anyone sees it. */
-export async function createServiceKey(kv: KVNamespace, account: string, name: string) {
+export async function createServiceKey(kv: KVNamespace, account: AccountId, name: string) {
   const key = newServiceKey();
   const stored: StoredKey = {
-    id: newId("key"),
+    id: KeyId.parse(newId("key")),
     account,
     name,
     hash: await sha256Hex(key),
@@ -31,13 +32,13 @@ export async function createServiceKey(kv: KVNamespace, account: string, name: s
   return { ...toPublic(stored), key };
 }
 
-export async function listServiceKeys(kv: KVNamespace, account: string): Promise<PublicKey[]> {
+export async function listServiceKeys(kv: KVNamespace, account: AccountId): Promise<PublicKey[]> {
   const keys = await listJson<StoredKey>(kv, kvKeys.serviceKeyPrefix(account));
   return keys.map(toPublic).sort((a, b) => a.created_at.localeCompare(b.created_at));
 }
 
 /** Revokes a key; false when the account has no such key. */
-export async function revokeServiceKey(kv: KVNamespace, account: string, id: string): Promise<boolean> {
+export async function revokeServiceKey(kv: KVNamespace, account: AccountId, id: KeyId): Promise<boolean> {
   const stored = await kv.get<StoredKey>(kvKeys.serviceKey(account, id), "json");
   if (!stored) return false;
   // The hash entry goes first: it is what authenticates.
@@ -50,9 +51,9 @@ export async function revokeServiceKey(kv: KVNamespace, account: string, id: str
  * Finds the account a presented key belongs to. The lookup is by the key's
  * SHA-256, so no stored secret is compared byte by byte with the input.
  */
-export async function findServiceKey(kv: KVNamespace, presented: string): Promise<{ account: string; id: string } | null> {
+export async function findServiceKey(kv: KVNamespace, presented: string): Promise<{ account: AccountId; id: KeyId } | null> {
   if (!presented.startsWith("ehk_")) return null;
-  return kv.get<{ account: string; id: string }>(kvKeys.keyHash(await sha256Hex(presented)), "json");
+  return kv.get<{ account: AccountId; id: KeyId }>(kvKeys.keyHash(await sha256Hex(presented)), "json");
 }
 
 function toPublic({ id, name, prefix, created_at }: StoredKey): PublicKey {

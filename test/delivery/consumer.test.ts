@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { jobTo, logOf } from "../fixtures/limiter";
 import { makeAccount, received, target, uniqueId } from "../helpers";
+import { newDeliveryId } from "../../src/delivery/message";
 
 describe("one consumer invocation", () => {
   it("keeps at most 6 requests in flight, even when its batch spans two accounts", async () => {
@@ -11,7 +12,7 @@ describe("one consumer invocation", () => {
     const messages = [];
     for (const account of [await makeAccount(), await makeAccount()]) {
       const limiter = `account:${account}`;
-      const ids = Array.from({ length: 6 }, (_, i) => `dlv_${Date.now().toString(36)}six${i}`);
+      const ids = Array.from({ length: 6 }, (_, i) => newDeliveryId());
       await runInDurableObject(env.ACCOUNT_LIMITER.getByName(limiter), async (instance) => {
         for (const id of ids) logOf(instance).insert(id, jobTo(account, target(key, "delay=200")), Date.now(), {});
       });

@@ -183,8 +183,11 @@ describe("trigger: bad input", () => {
 
   it("an unknown delivery → 404; a bad list filter → 400", async () => {
     const account = await makeAccount();
-    expect((await api("GET", `/v1/accounts/${account}/deliveries/dlv_nope`)).status).toBe(404);
-    expect((await api("POST", `/v1/accounts/${account}/deliveries/dlv_nope/replay`)).status).toBe(404);
+    const unknown = "dlv_000000000aaaaaaaaaa";
+    expect((await api("GET", `/v1/accounts/${account}/deliveries/${unknown}`)).status).toBe(404);
+    expect((await api("POST", `/v1/accounts/${account}/deliveries/${unknown}/replay`)).status).toBe(404);
+    // Not a delivery id at all: refused before any lookup.
+    expect((await api("GET", `/v1/accounts/${account}/deliveries/dlv_nope`)).status).toBe(400);
     expect((await api("GET", `/v1/accounts/${account}/deliveries?status=lost`)).status).toBe(400);
     expect((await api("GET", `/v1/accounts/${account}/deliveries?limit=1000`)).status).toBe(400);
   });

@@ -6,6 +6,7 @@ import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { Permits } from "../../src/limiter/permits";
 import { jobTo, logOf, makeJob } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
+import { newDeliveryId } from "../../src/delivery/message";
 
 describe("copies of a queue message", () => {
   it("are not granted while the delivery is in flight, finished, or not yet due", async () => {
@@ -35,7 +36,7 @@ describe("the orphan sweep", () => {
     const account = await makeAccount();
     const name = `account:${account}`;
     const stub = env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
-    const id = `dlv_${Date.now().toString(36)}orphan`;
+    const id = newDeliveryId();
     await runInDurableObject(stub, async (instance, state) => {
       // Accepted an hour ago; its queue message never arrived.
       logOf(instance).insert(id, jobTo(account, target(key)), Date.now() - 60 * 60 * 1000, {});
@@ -64,7 +65,7 @@ describe("handing a retry back to the queue", () => {
     const key = uniqueId("handback");
     const account = await makeAccount();
     const name = `account:${account}`;
-    const id = `dlv_${Date.now().toString(36)}handback`;
+    const id = newDeliveryId();
     await runInDurableObject(env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>, async (instance) => {
       logOf(instance).insert(id, jobTo(account, target(key, "status=503")), Date.now(), {});
     });

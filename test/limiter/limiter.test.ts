@@ -6,6 +6,7 @@ import { jobTo, logOf, makeJob } from "../fixtures/limiter";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { Permits } from "../../src/limiter/permits";
 import { api, makeAccount, uniqueId } from "../helpers";
+import { newDeliveryId } from "../../src/delivery/message";
 
 function limiter(name = uniqueId("limiter")) {
   return env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
@@ -49,7 +50,7 @@ describe("dead-letter queue", () => {
     const job = jobTo(account, "http://127.0.0.1:9/never");
     // Insert without enqueueing, as if the main queue had given up on it.
     const deliveryId = await runInDurableObject(limiter(name), async (instance) => {
-      const id = `dlv_${Date.now().toString(36)}dead`;
+      const id = newDeliveryId();
       logOf(instance).insert(id, job, Date.now(), {});
       return id;
     });

@@ -152,6 +152,8 @@ describe("tenant isolation", () => {
       ["GET", `/v1/accounts/${b}/deliveries/dlv_x`],
       ["POST", `/v1/accounts/${b}/deliveries/dlv_x/replay`],
       ["GET", `/v1/accounts/${b}/customers/1/attributes`],
+      ["DELETE", `/v1/accounts/${b}/customers/1/attributes`],
+      ["DELETE", `/v1/accounts/${b}/customers/1/attributes/lead_id`],
     ];
     for (const [method, path, body] of routes) {
       const res = await api(method, path, body, key);
