@@ -18,7 +18,7 @@ const STATUS_BY_CODE = {
   unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
+type ErrorCode = keyof typeof STATUS_BY_CODE;
 
 /** Messages echo what the caller sent (a path, a field name): never more than this back. */
 const MAX_MESSAGE_CHARS = 300;

@@ -8,7 +8,7 @@ import { findServiceKey } from "../store/service-keys";
 import { secretsEqual } from "./secrets";
 
 /** Resolves a presented secret (admin token or service key) to who is calling. */
-export async function principalFor(env: AppEnv["Bindings"], presented: string | undefined): Promise<Principal> {
+async function principalFor(env: AppEnv["Bindings"], presented: string | undefined): Promise<Principal> {
   if (!presented) throw new AppError("unauthorized", "Missing credentials: send Authorization: Bearer <admin token or service key>");
   if (env.ADMIN_TOKEN && (await secretsEqual(presented, env.ADMIN_TOKEN))) return { kind: "admin" };
   const key = await findServiceKey(env.CONFIG, presented);

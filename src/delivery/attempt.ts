@@ -4,7 +4,7 @@ import { isRetryableStatus, isSuccessStatus, retryDelaySeconds } from "./backoff
 import { sendOnce, truncateForLog, type SendOutcome } from "./send";
 import { standardWebhookHeaders } from "./standard-webhooks";
 
-export interface AttemptContext {
+interface AttemptContext {
   delivery: GrantedDelivery;
   /**
    * The account's secrets to sign with, newest first (two while a rotation

@@ -8,7 +8,7 @@
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [10, 30, 120, 300, 600, 1200, 2400, 3600, 7200, 9000];
 
 /** Queues refuse a delay above 12 hours. */
-export const MAX_QUEUE_DELAY_SECONDS = 43_200;
+const MAX_QUEUE_DELAY_SECONDS = 43_200;
 const JITTER = 0.2;
 
 /** A 2xx: the receiver took it. */
@@ -43,7 +43,7 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
-export interface RetryInput {
+interface RetryInput {
   /** 1 for the first retry (after the first attempt failed). */
   retryNumber: number;
   schedule: readonly number[];

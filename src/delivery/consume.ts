@@ -12,7 +12,7 @@ import { DeliveryMessage } from "./message";
 import { SEND_TIMEOUT_MS } from "./send";
 
 /** Cloudflare lets one invocation keep 6 connections open; more would queue inside the runtime anyway. */
-export const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
+const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
 /** How long one invocation keeps asking for permits before handing waiting messages back to the queue. */
 const PERMIT_WAIT_BUDGET_MS = 15_000;
 const PERMIT_POLL_MS = 100;

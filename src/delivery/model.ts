@@ -1,8 +1,6 @@
 import type { AccountId, ActionId, CustomerId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
-
-/** A parsed JSON object (template inputs come from JSON bodies and KV). */
-export type JsonObject = Record<string, unknown>;
+import type { RenderScope } from "../templates/scope";
 
 export type DeliveryStatus = "queued" | "sending" | "retrying" | "sent" | "failed";
 
@@ -29,7 +27,7 @@ export interface DeliveryJob {
   /** Attribute templates, rendered against the response after a 2xx. */
   attributes: Record<string, string>;
   /** The template inputs, kept to render attributes after the response. */
-  scope: { customer: JsonObject; event: JsonObject; trigger: JsonObject };
+  scope: Omit<RenderScope, "response">;
 }
 
 /** A delivery as the API shows it: the request with its secrets redacted. */

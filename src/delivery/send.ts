@@ -4,11 +4,11 @@ import type { RenderedRequest } from "../templates/render-request";
 /** Customer.io's documented timeout for one webhook attempt. */
 export const SEND_TIMEOUT_MS = 4_000;
 /** How much of a response body is kept in the delivery log. */
-export const LOGGED_BODY_BYTES = 64 * 1024;
+const LOGGED_BODY_BYTES = 64 * 1024;
 /** How much is read at all (attribute templates parse it); the rest is discarded. */
 const READ_BODY_BYTES = 1_000_000;
 
-export interface ReceivedResponse {
+interface ReceivedResponse {
   status: number;
   headers: Record<string, string>;
   /** The body as text, up to 1 MB. */
@@ -17,7 +17,7 @@ export interface ReceivedResponse {
 
 export type SendOutcome =
   | { ok: true; response: ReceivedResponse; durationMs: number }
-  | { ok: false; error: string; timedOut: boolean; durationMs: number };
+  | { ok: false; error: string; durationMs: number };
 
 /**
  * One attempt: no redirect following (a 3xx is the receiver's answer, and
@@ -41,7 +41,7 @@ export async function sendOnce(request: RenderedRequest, extraHeaders: Record<st
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     const error = timedOut ? `timed out after ${timeoutMs} ms` : describeNetworkError(String((err as Error)?.message ?? err), request.url);
-    return { ok: false, error, timedOut, durationMs: Date.now() - started };
+    return { ok: false, error, durationMs: Date.now() - started };
   }
 }
 

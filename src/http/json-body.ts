@@ -3,13 +3,13 @@ import type { z } from "zod";
 import { AppError, clip } from "../errors";
 
 /** Request bodies above this are refused before parsing (a trigger's customer + event fit easily). */
-export const MAX_BODY_BYTES = 1_000_000;
+const MAX_BODY_BYTES = 1_000_000;
 /**
  * Objects and arrays nested deeper than this are refused before parsing: no
  * customer or event needs more, and deep values overflow the stack wherever
  * they are later copied (RPC to the limiter, rendering, JSON.stringify).
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /**
  * Reads the body as JSON and validates it against `schema`. Every failure is a

@@ -186,8 +186,8 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   /** Ends a delivery that can no longer be attempted (dead-lettered). */
-  async markFailed(id: string, reason: string): Promise<boolean> {
-    return this.log.fail(id, reason, Date.now());
+  async markFailed(id: string, reason: string): Promise<void> {
+    this.log.fail(id, reason, Date.now());
   }
 
   async getDelivery(account: string, id: string): Promise<DeliveryView | null> {

@@ -21,8 +21,8 @@ export type Attributes = Record<string, AttributeValue>;
  * (as JSON). A response that would pass either bound writes nothing, and the
  * delivery stays sent with an error naming the attribute.
  */
-export const MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;
-export const MAX_ATTRIBUTES_BYTES = 256 * 1024;
+const MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;
+const MAX_ATTRIBUTES_BYTES = 256 * 1024;
 
 /**
  * Customer attributes set from webhook responses: the strongly consistent

@@ -2,10 +2,10 @@ import { redactRequest } from "../delivery/redact";
 import type { Attempt, DeliveryJob, DeliveryStatus, DeliveryView, LoggedResponse } from "../delivery/model";
 
 /** How long an idempotency key maps to its first delivery. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Finished deliveries are kept this long, and at most this many per limiter. */
 export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-export const RETENTION_ROWS = 50_000;
+const RETENTION_ROWS = 50_000;
 /**
  * The most a delivery's stored job (rendered request plus the template inputs
  * attribute updates need) may take as JSON. A Durable Object's SQLite refuses
@@ -169,12 +169,11 @@ export class DeliveryLog {
   }
 
   /** Ends a delivery without an attempt (dead-lettered, or its job unreadable). */
-  fail(id: string, error: string, now: number): boolean {
-    const result = this.sql.exec(
+  fail(id: string, error: string, now: number): void {
+    this.sql.exec(
       "UPDATE deliveries SET status = 'failed', error = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ? AND status NOT IN ('sent', 'failed')",
       error, now, id,
     );
-    return result.rowsWritten > 0;
   }
 
   get(account: string, id: string): DeliveryView | null {

@@ -2,7 +2,7 @@ import { env as workerEnv } from "cloudflare:workers";
 import { z } from "zod";
 import type { Bindings } from "../env";
 import { fromBase64 } from "../lib/encoding";
-import type { AccountId } from "./ids";
+import { ShardId, type AccountId } from "./ids";
 import { kvKeys } from "./keys";
 import { secretBox, type SecretBox } from "./secret-box";
 import { nextSigningSecrets, previousSigningSecretExpiry } from "./signing-secrets";
@@ -31,7 +31,7 @@ const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
 export const AccountInput = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   concurrency: z.number().int().min(1).max(10_000).optional(),
-  shard: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '_', '.' or '-'").nullable().optional(),
+  shard: ShardId.nullable().optional(),
   signing_secret: SigningSecret.nullable().optional(),
   reporting: z
     .strictObject({

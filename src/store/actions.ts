@@ -7,7 +7,7 @@ import { HttpMethod } from "./schemas";
 const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, "is not a valid header name");
 export const AttributeName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, "is not a valid attribute name");
 
-export const MAX_TEMPLATE_CHARS = 100_000;
+const MAX_TEMPLATE_CHARS = 100_000;
 const Template = z.string().max(MAX_TEMPLATE_CHARS, `must be at most ${MAX_TEMPLATE_CHARS} characters`);
 
 /** The body of `PUT …/actions/{action}`. Templates are checked by validateAction before saving. */

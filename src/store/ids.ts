@@ -38,7 +38,7 @@ export const DeliveryId = z.string().regex(/^dlv_[0-9a-z]{19}$/, "is not a deliv
 export type DeliveryId = z.infer<typeof DeliveryId>;
 
 /** Customer ids are the caller's own (emails, database ids), so any text goes, bounded in bytes. */
-export const MAX_CUSTOMER_ID_BYTES = 256;
+const MAX_CUSTOMER_ID_BYTES = 256;
 const CustomerIdText = z
   .string({ error: "must be a string or a number" })
   .min(1, "must not be empty")

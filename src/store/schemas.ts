@@ -1,5 +1,5 @@
 import { z } from "zod";
 
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const HttpMethod = z.enum(HTTP_METHODS);
 export type HttpMethod = z.infer<typeof HttpMethod>;

@@ -12,7 +12,7 @@ interface StoredKey {
   created_at: string;
 }
 
-export type PublicKey = Omit<StoredKey, "hash" | "account">;
+type PublicKey = Omit<StoredKey, "hash" | "account">;
 
 /** Creates a key and returns it in the clear — the only time anyone sees it. */
 export async function createServiceKey(kv: KVNamespace, account: AccountId, name: string) {
