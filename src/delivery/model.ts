@@ -1,4 +1,4 @@
-import type { AccountId, ActionId, CustomerId } from "../store/ids";
+import type { AccountId, ActionId, CustomerId, DestinationId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
 import type { RenderScope } from "../templates/scope";
 
@@ -18,24 +18,66 @@ export interface LoggedResponse {
   body: string;
 }
 
-/** What a delivery needs after rendering: the request, and how to turn its answer into attributes. */
+/**
+ * Where a delivery came from. Every kind of outbound request is a source of
+ * deliveries; the queue, consumer, retry policy, limiter, log and replay
+ * serve them all, so a new kind adds a source, not a pipeline.
+ */
+export type DeliverySource = { kind: "action"; id: ActionId } | { kind: "destination"; id: DestinationId };
+export type DeliveryKind = DeliverySource["kind"];
+
+/** An action's attribute templates and the inputs they render against, after a 2xx. */
+export interface AttributeUpdate {
+  templates: Record<string, string>;
+  scope: Omit<RenderScope, "response">;
+}
+
+/** What a delivery needs after rendering: the exact request, where it came from, and what a 2xx leads to. */
 export interface DeliveryJob {
+  v: 2;
+  account: AccountId;
+  source: DeliverySource;
+  /** The customer it concerns, when there is one (an action's trigger); the log filters on it. */
+  customerId: CustomerId | null;
+  request: RenderedRequest;
+  /** Attribute updates after a 2xx, for actions that set attributes; null for everything else. */
+  onSuccess: AttributeUpdate | null;
+}
+
+/** The job as the first release stored it (actions only). */
+interface DeliveryJobV1 {
   account: AccountId;
   action: ActionId;
   customerId: CustomerId;
   request: RenderedRequest;
-  /** Attribute templates, rendered against the response after a 2xx. */
   attributes: Record<string, string>;
-  /** The template inputs, kept to render attributes after the response. */
   scope: Omit<RenderScope, "response">;
+}
+
+/** Jobs outlive deploys in the delivery log: reads one stored by this version or the one before. */
+export function readJob(json: string): DeliveryJob {
+  const stored = JSON.parse(json) as DeliveryJob | DeliveryJobV1;
+  if ("v" in stored && stored.v === 2) return stored;
+  const old = stored as DeliveryJobV1;
+  const setsAttributes = Object.keys(old.attributes ?? {}).length > 0;
+  return {
+    v: 2,
+    account: old.account,
+    source: { kind: "action", id: old.action },
+    customerId: old.customerId,
+    request: old.request,
+    onSuccess: setsAttributes ? { templates: old.attributes, scope: old.scope } : null,
+  };
 }
 
 /** A delivery as the API shows it: the request with its secrets redacted. */
 export interface DeliveryView {
   id: string;
   account: string;
-  action: string;
-  customer_id: string;
+  kind: DeliveryKind;
+  /** The id of the action or destination it came from. */
+  source: string;
+  customer_id: string | null;
   status: DeliveryStatus;
   created_at: string;
   updated_at: string;

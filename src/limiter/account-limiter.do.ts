@@ -6,7 +6,7 @@ import { byteLength } from "../lib/encoding";
 import type { AccountId, CustomerId, DeliveryId } from "../store/ids";
 import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
-import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, type DeliveryFilter, type JobEntry } from "./delivery-log";
+import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
 import type { AcceptOutcome, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
@@ -38,6 +38,7 @@ export class AccountLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
+    migrateDeliveryLog(sql);
     sql.exec(DELIVERY_SCHEMA + PERMIT_SCHEMA + ATTRIBUTE_SCHEMA + SETTINGS_SCHEMA);
     this.log = new DeliveryLog(sql);
     this.permits = new Permits(sql);
@@ -113,7 +114,7 @@ export class AccountLimiter extends DurableObject<Env> {
         id,
         account: entry.job.account,
         request: entry.job.request,
-        setsAttributes: Object.keys(entry.job.attributes).length > 0,
+        setsAttributes: entry.job.onSuccess !== null,
         attempts: entry.attempts.length,
       });
     }
@@ -155,9 +156,9 @@ export class AccountLimiter extends DurableObject<Env> {
       let error = result.next.status === "sent" ? undefined : result.next.error;
       // fullBody comes only with jobs that set attributes; only then is the stored job read.
       const job = result.next.status === "sent" && result.fullBody !== undefined ? this.log.job(result.id)?.job : undefined;
-      if (job && result.response) {
+      if (job?.onSuccess && job.customerId && result.response) {
         try {
-          const values = this.attributes.applyResponse(job, result.response, result.fullBody ?? result.response.body, now);
+          const values = this.attributes.applyResponse(job.account, job.customerId, job.onSuccess, result.response, result.fullBody ?? result.response.body, now);
           written.set(`${job.account}\n${job.customerId}`, { account: job.account, customerId: job.customerId, values });
         } catch (err) {
           error = `sent, but the attribute update failed: ${(err as Error).message}`;

@@ -1,4 +1,5 @@
-import type { DeliveryJob, LoggedResponse } from "../delivery/model";
+import type { AttributeUpdate, LoggedResponse } from "../delivery/model";
+import type { AccountId, CustomerId } from "../store/ids";
 import { byteLength } from "../lib/encoding";
 import { renderAttributes, type AttributeValue } from "../templates/render-attributes";
 import { responseScope } from "../templates/scope";
@@ -73,13 +74,18 @@ export class AttributeStore {
   }
 
   /**
-   * Renders a delivery's attribute templates against its response and stores
+   * Renders an action's attribute templates against its response and stores
    * the result. `customer` is the trigger's customer overlaid with the
    * attributes as they are now, so concurrent increments all count.
    */
-  applyResponse(job: DeliveryJob, response: LoggedResponse, body: string, now: number): Attributes {
-    const current = this.get(job.account, job.customerId);
-    const scope = { ...job.scope, customer: { ...job.scope.customer, ...current }, response: responseScope(response.status, response.headers, body) };
-    return this.merge(job.account, job.customerId, renderAttributes(job.attributes, scope), now);
+  applyResponse(account: AccountId, customerId: CustomerId, update: AttributeUpdate, response: LoggedResponse, body: string, now: number): Attributes {
+    const current = this.get(account, customerId);
+    const { scope } = update;
+    const rendered = renderAttributes(update.templates, {
+      ...scope,
+      customer: { ...scope.customer, ...current },
+      response: responseScope(response.status, response.headers, body),
+    });
+    return this.merge(account, customerId, rendered, now);
   }
 }

@@ -1,5 +1,5 @@
 import { redactRequest } from "../delivery/redact";
-import type { Attempt, DeliveryJob, DeliveryStatus, DeliveryView, LoggedResponse } from "../delivery/model";
+import { readJob, type Attempt, type DeliveryJob, type DeliveryKind, type DeliveryStatus, type DeliveryView, type LoggedResponse } from "../delivery/model";
 
 /** How long an idempotency key maps to its first delivery. */
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -18,7 +18,8 @@ export const DELIVERY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS deliveries (
     id TEXT PRIMARY KEY,
     account TEXT NOT NULL,
-    action TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'action',
+    source TEXT NOT NULL,
     customer_id TEXT NOT NULL,
     status TEXT NOT NULL,
     created_at INTEGER NOT NULL,
@@ -38,6 +39,18 @@ export const DELIVERY_SCHEMA = `
   CREATE INDEX IF NOT EXISTS deliveries_by_idempotency ON deliveries (account, idempotency_key) WHERE idempotency_key IS NOT NULL;
 `;
 
+/**
+ * Brings a log created by the first release (actions only: an `action`
+ * column, no `kind`) to the current columns. Runs before DELIVERY_SCHEMA's
+ * CREATE, which leaves an existing table as it is.
+ */
+export function migrateDeliveryLog(sql: SqlStorage): void {
+  const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('deliveries')").toArray().map((c) => c.name));
+  if (columns.size === 0) return;
+  if (columns.has("action")) sql.exec("ALTER TABLE deliveries RENAME COLUMN action TO source");
+  if (!columns.has("kind")) sql.exec("ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+}
+
 export interface JobEntry {
   job: DeliveryJob;
   status: DeliveryStatus;
@@ -50,7 +63,8 @@ export interface JobEntry {
 interface DeliveryRow extends Record<string, SqlStorageValue> {
   id: string;
   account: string;
-  action: string;
+  kind: string;
+  source: string;
   customer_id: string;
   status: string;
   created_at: number;
@@ -68,7 +82,8 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;
-  action?: string;
+  /** Deliveries of one action or one destination. */
+  source?: { kind: DeliveryKind; id: string };
   customer?: string;
   /** Exclusive: the last id of the previous page. */
   before?: string;
@@ -96,9 +111,10 @@ export class DeliveryLog {
   insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }, serialized = JSON.stringify(job)): void {
     const { body: _body, ...view } = redactRequest(job.request);
     this.sql.exec(
-      `INSERT INTO deliveries (id, account, action, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
-      id, job.account, job.action, job.customerId, now, now,
+      `INSERT INTO deliveries (id, account, kind, source, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
+       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
+      // customer_id is NOT NULL in logs created by the first release: "" stands for none.
+      id, job.account, job.source.kind, job.source.id, job.customerId ?? "", now, now,
       serialized, JSON.stringify(view),
       extra.idempotencyKey ?? null, extra.replayOf ?? null,
     );
@@ -117,7 +133,7 @@ export class DeliveryLog {
       .toArray()[0];
     if (!row) return null;
     return {
-      job: JSON.parse(row.job),
+      job: readJob(row.job),
       status: row.status as DeliveryStatus,
       attempts: JSON.parse(row.attempts),
       leaseId: row.lease_id,
@@ -186,7 +202,7 @@ export class DeliveryLog {
     const where = ["account = ?"];
     const args: SqlStorageValue[] = [account];
     if (filter.status) (where.push("status = ?"), args.push(filter.status));
-    if (filter.action) (where.push("action = ?"), args.push(filter.action));
+    if (filter.source) (where.push("kind = ? AND source = ?"), args.push(filter.source.kind, filter.source.id));
     if (filter.customer) (where.push("customer_id = ?"), args.push(filter.customer));
     if (filter.before) (where.push("id < ?"), args.push(filter.before));
     const rows = this.sql
@@ -213,15 +229,16 @@ export class DeliveryLog {
 }
 
 /** What the API shows of a row: everything but the stored job, of which only the body. */
-const VIEW_COLUMNS = `id, account, action, customer_id, status, created_at, updated_at, next_attempt_at,
+const VIEW_COLUMNS = `id, account, kind, source, customer_id, status, created_at, updated_at, next_attempt_at,
   request_view, attempts, response, error, replay_of, json_extract(job, '$.request.body') AS body`;
 
 function toView(row: DeliveryRow): DeliveryView {
   return {
     id: row.id,
     account: row.account,
-    action: row.action,
-    customer_id: row.customer_id,
+    kind: row.kind as DeliveryKind,
+    source: row.source,
+    customer_id: row.customer_id === "" ? null : row.customer_id,
     status: row.status as DeliveryStatus,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),

@@ -7,11 +7,12 @@ import { parseWith } from "../http/json-body";
 import { pathParam } from "../http/path-param";
 import { acceptedOrError, limiterFor } from "../limiter/client";
 import { AttributeName } from "../store/actions";
-import { ActionId, CustomerId, DeliveryId } from "../store/ids";
+import { ActionId, CustomerId, DeliveryId, DestinationId } from "../store/ids";
 
 const ListQuery = z.strictObject({
   status: z.enum(["queued", "sending", "retrying", "sent", "failed"]).optional(),
   action: ActionId.optional(),
+  destination: DestinationId.optional(),
   customer: CustomerId.optional(),
   cursor: DeliveryId.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -23,7 +24,9 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const account = await accountFor(c);
     const query = parseWith(ListQuery, c.req.query(), "query");
     const { stub } = limiterFor(c.env, account);
-    const deliveries = await stub.listDeliveries(account.id, { ...query, before: query.cursor });
+    if (query.action && query.destination) throw new AppError("validation_failed", "query: filter by action or by destination, not both");
+    const source = query.action ? { kind: "action" as const, id: query.action } : query.destination ? { kind: "destination" as const, id: query.destination } : undefined;
+    const deliveries = await stub.listDeliveries(account.id, { status: query.status, customer: query.customer, source, before: query.cursor, limit: query.limit });
     const last = deliveries.at(-1);
     return c.json({ deliveries, next_cursor: deliveries.length === query.limit && last ? last.id : null });
   })

@@ -19,9 +19,6 @@ const TriggerInput = z.strictObject({
   idempotency_key: IdempotencyKey.optional(),
 });
 
-/** The template inputs a delivery keeps only when its attribute templates will need them after the response. */
-const NO_SCOPE = { customer: {}, event: {}, trigger: {} };
-
 /**
  * `POST …/actions/{action}/trigger`: render at the edge, record, enqueue, 202.
  * The customer's stored attributes (from earlier responses) sit under the
@@ -38,12 +35,13 @@ export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (
 
   const setsAttributes = Object.keys(action.attributes).length > 0;
   const job: DeliveryJob = {
+    v: 2,
     account: account.id,
-    action: action.id,
+    source: { kind: "action", id: action.id },
     customerId,
     request,
-    attributes: action.attributes,
-    scope: setsAttributes ? scope : NO_SCOPE,
+    // The inputs are kept only when attribute templates will render against them after the response.
+    onSuccess: setsAttributes ? { templates: action.attributes, scope } : null,
   };
   const header = c.req.header("idempotency-key");
   const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));

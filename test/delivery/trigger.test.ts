@@ -19,6 +19,7 @@ describe("trigger → queue → delivery", () => {
     expect(res.body.delivery_id).toMatch(/^dlv_/);
 
     const delivery = await deliveryReaches(account, res.body.delivery_id, ["sent"]);
+    expect(delivery).toMatchObject({ kind: "action", source: "a", customer_id: "c1" });
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]).toMatchObject({ status: 200 });
     expect(delivery.response.status).toBe(200);
@@ -186,6 +187,9 @@ describe("trigger: bad input", () => {
     const unknown = "dlv_000000000aaaaaaaaaa";
     expect((await api("GET", `/v1/accounts/${account}/deliveries/${unknown}`)).status).toBe(404);
     expect((await api("POST", `/v1/accounts/${account}/deliveries/${unknown}/replay`)).status).toBe(404);
+    const both = await api("GET", `/v1/accounts/${account}/deliveries?action=a&destination=d`);
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toBe("query: filter by action or by destination, not both");
     // Not a delivery id at all: refused before any lookup.
     expect((await api("GET", `/v1/accounts/${account}/deliveries/dlv_nope`)).status).toBe(400);
     expect((await api("GET", `/v1/accounts/${account}/deliveries?status=lost`)).status).toBe(400);
