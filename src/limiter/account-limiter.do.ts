@@ -8,7 +8,7 @@ import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
 import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
-import type { AcceptOutcome, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
+import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the log and sweeps for orphans at least this often. */
@@ -19,6 +19,16 @@ const ORPHANED_AFTER_MS = 15 * 60 * 1000;
 const EARLY_SLACK_MS = 2_000;
 
 type AttributeUpdate = { account: AccountId; customerId: CustomerId; values: Attributes };
+
+/** Queues take at most 100 messages per sendBatch. */
+const MAX_SEND_BATCH = 100;
+/** The first delivery's outcome, as a repeat of its idempotency key sees it. */
+async function asDuplicate(first: AcceptOutcome | Promise<AcceptOutcome>): Promise<AcceptOutcome> {
+  const outcome = await first;
+  return outcome.ok ? { ...outcome, duplicate: true } : outcome;
+}
+
+const QUEUE_UNAVAILABLE: AcceptOutcome = { ok: false, reason: "queue_unavailable", message: "The delivery could not be queued; nothing was accepted. Try again." };
 
 /**
  * One per account, or per shard when accounts share one: the strongly
@@ -52,43 +62,78 @@ export class AccountLimiter extends DurableObject<Env> {
     this.settings.concurrency = concurrency;
   }
 
-  /**
-   * Records a delivery and puts its reference on the queue; answers ok only
-   * once it is queued, so a 202 always means kept. The idempotency check and
-   * the insert run without an await between them, and a duplicate that
-   * arrives while the first send is in flight waits for its outcome.
-   */
+  /** One delivery: see acceptMany. */
   async accept(limiter: string, job: DeliveryJob, options: { idempotencyKey?: string; replayOf?: string } = {}): Promise<AcceptOutcome> {
+    const [outcome] = await this.acceptMany(limiter, [{ job, ...options }]);
+    return outcome!;
+  }
+
+  /**
+   * Records deliveries and puts their references on the queue, in one call
+   * however many there are (the events consumer accepts a whole batch at
+   * once); each answers ok only once it is queued, so a 202 always means kept.
+   * Idempotency checks and inserts run without an await between them, and a
+   * duplicate that arrives while the first is being queued waits for it.
+   */
+  async acceptMany(limiter: string, requests: AcceptRequest[]): Promise<AcceptOutcome[]> {
     const now = Date.now();
-    const key = options.idempotencyKey ? `${job.account}\n${options.idempotencyKey}` : null;
-    if (key) {
-      const pending = this.accepting.get(key);
-      if (pending) {
-        const first = await pending;
-        return first.ok ? { ...first, duplicate: true } : first;
-      }
-      const existing = this.log.findByIdempotencyKey(job.account, options.idempotencyKey!, now);
-      if (existing) return { ok: true, deliveryId: existing, duplicate: true };
-    }
-    const serialized = JSON.stringify(job);
-    const bytes = byteLength(serialized);
-    if (bytes > MAX_STORED_JOB_BYTES) {
-      const message = `The delivery would store ${bytes} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
-      return { ok: false, reason: "too_large", message };
-    }
+    const outcomes: Array<AcceptOutcome | Promise<AcceptOutcome>> = [];
+    const fresh: Array<{ index: number; id: DeliveryId; key: string | null }> = [];
+    /** Keys first used in this call, by the index of the request that used them; later ones share its outcome. */
+    const claimed = new Map<string, number>();
+    const repeats: Array<{ index: number; first: number }> = [];
     this.settings.name = limiter;
-    const id = newDeliveryId(now);
-    this.log.insert(id, job, now, options, serialized);
-    const queued = this.enqueue(limiter, job.account, id);
-    if (key) this.accepting.set(key, queued);
-    let outcome: AcceptOutcome;
-    try {
-      outcome = await queued;
-    } finally {
-      if (key) this.accepting.delete(key);
+    for (const [index, { job, idempotencyKey, replayOf, failure }] of requests.entries()) {
+      const key = idempotencyKey ? `${job.account}\n${idempotencyKey}` : null;
+      if (key !== null && claimed.has(key)) {
+        repeats.push({ index, first: claimed.get(key)! });
+        continue;
+      }
+      const earlier = key === null ? undefined : this.duplicateOf(key, job.account, idempotencyKey!, now);
+      if (earlier) {
+        outcomes[index] = earlier;
+        continue;
+      }
+      const serialized = JSON.stringify(job);
+      const bytes = byteLength(serialized);
+      if (bytes > MAX_STORED_JOB_BYTES) {
+        const message = `The delivery would store ${bytes} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
+        outcomes[index] = { ok: false, reason: "too_large", message };
+        continue;
+      }
+      const id = newDeliveryId(now);
+      this.log.insert(id, job, now, { idempotencyKey, replayOf }, serialized);
+      if (failure !== undefined) {
+        this.log.fail(id, failure, now);
+        outcomes[index] = { ok: true, deliveryId: id, duplicate: false };
+        continue;
+      }
+      fresh.push({ index, id, key });
+      if (key) claimed.set(key, index);
     }
-    if (outcome.ok) await this.ensureAlarm(now + SWEEP_EVERY_MS);
-    return outcome;
+
+    const queued = this.enqueue(limiter, fresh.map(({ index, id }) => ({ id, account: requests[index]!.job.account })));
+    for (const { index, id, key } of fresh) {
+      const outcome = queued.then((failed): AcceptOutcome => failed.has(id) ? QUEUE_UNAVAILABLE : { ok: true, deliveryId: id, duplicate: false });
+      outcomes[index] = outcome;
+      if (key) this.accepting.set(key, outcome);
+    }
+    for (const { index, first } of repeats) outcomes[index] = asDuplicate(outcomes[first]!);
+    try {
+      await queued;
+    } finally {
+      for (const { key } of fresh) if (key) this.accepting.delete(key);
+    }
+    if (fresh.length > 0) await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    return Promise.all(outcomes);
+  }
+
+  /** The outcome a repeated idempotency key gets: the first delivery's, whether still being queued or stored. */
+  private duplicateOf(key: string, account: AccountId, idempotencyKey: string, now: number): Promise<AcceptOutcome> | AcceptOutcome | undefined {
+    const pending = this.accepting.get(key);
+    if (pending) return asDuplicate(pending);
+    const existing = this.log.findByIdempotencyKey(account, idempotencyKey, now);
+    return existing ? { ok: true, deliveryId: existing, duplicate: true } : undefined;
   }
 
   /**
@@ -236,17 +281,29 @@ export class AccountLimiter extends DurableObject<Env> {
     console.warn(`re-queued ${orphans.length} orphaned deliveries`);
   }
 
-  private async enqueue(limiter: string, account: AccountId, id: DeliveryId): Promise<AcceptOutcome> {
-    const message: DeliveryMessage = { v: 1, limiter, account, delivery_id: id };
-    try {
-      await this.env.DELIVERIES.send(message, { contentType: "json" });
-      return { ok: true, deliveryId: id, duplicate: false };
-    } catch (err) {
-      // Not queued means not accepted: the caller gets a 503, not a 202, and nothing is left behind.
-      console.error("queue send failed; the delivery was not accepted", String(err));
-      this.log.delete(id);
-      return { ok: false, reason: "queue_unavailable", message: "The delivery could not be queued; nothing was accepted. Try again." };
+  /**
+   * Queues references to new deliveries, at most 100 per sendBatch (the
+   * Queues limit). Resolves to the ids that could not be queued: their rows
+   * are removed, so not queued means not accepted and nothing is left behind.
+   */
+  private async enqueue(limiter: string, deliveries: Array<{ id: DeliveryId; account: AccountId }>): Promise<Set<DeliveryId>> {
+    const failed = new Set<DeliveryId>();
+    for (let start = 0; start < deliveries.length; start += MAX_SEND_BATCH) {
+      const chunk = deliveries.slice(start, start + MAX_SEND_BATCH);
+      if (failed.size > 0) {
+        for (const { id } of chunk) failed.add(id);
+        continue;
+      }
+      const messages = chunk.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account, delivery_id: id }));
+      try {
+        await this.env.DELIVERIES.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
+      } catch (err) {
+        console.error("queue send failed; these deliveries were not accepted", String(err));
+        for (const { id } of chunk) failed.add(id);
+      }
     }
+    for (const id of failed) this.log.delete(id);
+    return failed;
   }
 
   private async ensureAlarm(at: number): Promise<void> {

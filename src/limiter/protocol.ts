@@ -1,7 +1,17 @@
-import type { Attempt, LoggedResponse } from "../delivery/model";
+import type { Attempt, DeliveryJob, LoggedResponse } from "../delivery/model";
 import type { RenderedRequest } from "../templates/render-request";
 
 // What the trigger route and the queue consumer exchange with the AccountLimiter.
+
+/** One delivery to accept: the job, and what makes it unique or where it came from. */
+export interface AcceptRequest {
+  job: DeliveryJob;
+  /** The same key within 24 h (per account) yields the first delivery instead of a new one. */
+  idempotencyKey?: string;
+  replayOf?: string;
+  /** Set when the request could never be built: the delivery is recorded as failed with this reason and not queued. */
+  failure?: string;
+}
 
 /**
  * The answer to accept. The known ways a delivery is not taken are values,

@@ -16,7 +16,7 @@ describe("when the platform fails", () => {
     const account = await makeAccount();
     await makeAction(account, { url: target(key) });
     const bindings = await limiterBindings(account);
-    const send = vi.spyOn(bindings.DELIVERIES, "send").mockRejectedValue(new Error("queue unavailable"));
+    const send = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
     try {
       const res = await api("POST", `/v1/accounts/${account}/actions/a/trigger`, { customer: { id: "c1" }, idempotency_key: "k1" });
       expect(res.status).toBe(503);
