@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { accountFor, accountIdFor, existingAccount } from "../auth/authenticate";
-import type { AppEnv } from "../env";
+import { allowPrivateTargets, type AppEnv } from "../env";
 import { AppError } from "../errors";
 import { readJsonBody } from "../http/json-body";
 import { pathParam } from "../http/path-param";
@@ -19,7 +19,7 @@ export const actionRoutes = new Hono<AppEnv>()
     const account = await accountFor(c);
     const id = pathParam(c, "action", ActionId);
     const input = await readJsonBody(c, ActionInput);
-    validateAction(input);
+    validateAction(input, { allowPrivate: allowPrivateTargets(c.env) });
     const { action, created } = await putAction(c.env.CONFIG, account.id, id, input);
     return c.json(action, created ? 201 : 200);
   })

@@ -1,31 +1,17 @@
-import { Liquid, type Template } from "liquidjs";
+import { Liquid, toValueSync, type Template } from "liquidjs";
 import { AppError } from "../errors";
+import { fieldOutput, meterInternalOutput, OutputLimitError, utf8Length } from "./metered-output";
+import { refuseFileTags } from "./refused-tags";
+import { MEMORY_LIMIT_UNITS, OUTPUT_LIMITS, type OutputLimit, PARSE_LIMIT_CHARS, RENDER_STEP_LIMIT, RENDER_TIME_LIMIT_MS } from "./render-limits";
 import { RubyContext } from "./ruby-context";
 import { registerRubyFilters } from "./ruby-filters";
 import { rubyOutput } from "./ruby-inspect";
 import { withoutStrayQuotes } from "./ruby-lax";
 
-/** Limits that stop a hostile template instead of the Worker. */
-const LIMITS = {
-  /** Characters of template source parsed at once. */
-  parseLimit: 100_000,
-  /** Milliseconds one render may take, where the clock moves (see ruby-context.ts). */
-  renderLimit: 100,
-  /**
-   * Template nodes one render may visit: the stand-in for renderLimit inside
-   * deployed workerd, whose clock stands still during a render. Measured here,
-   * 100k steps of `{{ j }}` in a loop take about 90 ms; a real template takes
-   * a few thousand.
-   */
-  renderSteps: 100_000,
-  /** Characters (and array items) a render may allocate, counted by liquidjs: about 10 MB of text. */
-  memoryLimit: 10_000_000,
-};
-
 /** liquidjs's limit messages, renamed after the option that tripped (renderLimit names itself: ruby-context.ts). */
 const LIMIT_NAMES: [RegExp, string][] = [
-  [/parse length limit exceeded/, `parseLimit exceeded: a template may have at most ${LIMITS.parseLimit} characters`],
-  [/memory alloc limit exceeded/, `memoryLimit exceeded: a render may allocate at most ${LIMITS.memoryLimit} characters or items`],
+  [/parse length limit exceeded/, `parseLimit exceeded: a template may have at most ${PARSE_LIMIT_CHARS} characters`],
+  [/memory alloc limit exceeded/, `memoryLimit exceeded: a render may allocate at most ${MEMORY_LIMIT_UNITS} characters or items`],
 ];
 
 /**
@@ -46,11 +32,13 @@ const engine = new Liquid({
   // Parsed templates are cached below, by source; liquidjs's cache is for files.
   cache: false,
   outputEscape: rubyOutput,
-  parseLimit: LIMITS.parseLimit,
-  renderLimit: LIMITS.renderLimit,
-  memoryLimit: LIMITS.memoryLimit,
+  parseLimit: PARSE_LIMIT_CHARS,
+  renderLimit: RENDER_TIME_LIMIT_MS,
+  memoryLimit: MEMORY_LIMIT_UNITS,
 });
 registerRubyFilters(engine);
+refuseFileTags(engine);
+meterInternalOutput(engine);
 
 /** Parsed templates by source: parsed once per isolate, not per render. Oldest out first. */
 const parsed = new Map<string, Template[]>();
@@ -79,7 +67,7 @@ function parseLax(source: string, field: string): Template[] {
   try {
     return engine.parse(source);
   } catch (err) {
-    const repaired = source.length <= LIMITS.parseLimit ? withoutStrayQuotes(source) : undefined;
+    const repaired = source.length <= PARSE_LIMIT_CHARS ? withoutStrayQuotes(source) : undefined;
     if (repaired !== undefined) {
       try {
         return engine.parse(repaired);
@@ -92,16 +80,23 @@ function parseLax(source: string, field: string): Template[] {
 }
 
 /**
- * Renders with renderSync (liquidjs's async render was 2.5× slower here)
- * within the limits. A render error or a tripped limit becomes
- * AppError("render_failed") naming the field and, for a limit, which one.
+ * Renders synchronously (liquidjs's async render was 2.5× slower here) within
+ * the limits, into an emitter that stops the render as soon as the output
+ * passes `limit` (by default a body's, the largest). A render error or a
+ * tripped limit becomes AppError("render_failed") naming the field and, for a
+ * limit, which one; output over `limit` becomes AppError("payload_too_large").
  */
-export function renderTemplate(source: string, scope: Record<string, unknown>, field: string): string {
-  if (isPlainText(source)) return source;
+export function renderTemplate(source: string, scope: Record<string, unknown>, field: string, limit: OutputLimit = OUTPUT_LIMITS.body): string {
+  if (isPlainText(source)) {
+    if (utf8Length(source) > limit.bytes) throw outputTooLarge(field, new OutputLimitError(limit));
+    return source;
+  }
   const templates = parseTemplate(source, field);
-  const context = new RubyContext(scope, engine, { renderMilliseconds: LIMITS.renderLimit, renderSteps: LIMITS.renderSteps });
+  const context = new RubyContext(scope, engine, { renderMilliseconds: RENDER_TIME_LIMIT_MS, renderSteps: RENDER_STEP_LIMIT });
+  const output = fieldOutput(limit);
   try {
-    return String(engine.renderSync(templates, context));
+    toValueSync(engine.renderer.renderTemplates(templates, context, output));
+    return output.buffer;
   } catch (err) {
     throw templateError("render_failed", err, field);
   }
@@ -119,6 +114,7 @@ interface LiquidjsError extends Error {
 
 function templateError(code: "invalid_template" | "render_failed", err: unknown, field: string): AppError {
   const error = (err instanceof Error ? err : new Error(String(err))) as LiquidjsError;
+  if (error.originalError instanceof OutputLimitError) return outputTooLarge(field, error.originalError, error.token?.getPosition?.());
   // liquidjs appends ", line:1, col:5" itself; the position is reported as fields instead.
   let reason = (error.originalError?.message ?? error.message).replace(/, line:\d+, col:\d+$/, "");
   for (const [pattern, name] of LIMIT_NAMES) if (pattern.test(reason)) reason = name;
@@ -126,4 +122,12 @@ function templateError(code: "invalid_template" | "render_failed", err: unknown,
   if (!position) return new AppError(code, `${field}: ${reason}`, { field });
   const [line, column] = position;
   return new AppError(code, `${field}: line ${line}, column ${column}: ${reason}`, { field, line, column });
+}
+
+/** A 413 naming the field and its limit, and where in the template the output passed it. */
+function outputTooLarge(field: string, error: OutputLimitError, position?: [number, number]): AppError {
+  const details = { field, limit_bytes: error.limit.bytes };
+  if (!position) return new AppError("payload_too_large", `${field}: ${error.message}`, details);
+  const [line, column] = position;
+  return new AppError("payload_too_large", `${field}: ${error.message} (passed at line ${line}, column ${column})`, { ...details, line, column });
 }

@@ -1,4 +1,5 @@
 import { renderTemplate } from "./liquid";
+import { OUTPUT_LIMITS } from "./render-limits";
 import type { RenderScope } from "./scope";
 
 export type AttributeValue = string | number;
@@ -11,7 +12,7 @@ export type AttributeValue = string | number;
 export function renderAttributes(templates: Record<string, string>, scope: RenderScope): Record<string, AttributeValue> {
   const values: Record<string, AttributeValue> = {};
   for (const [name, template] of Object.entries(templates)) {
-    values[name] = asAttributeValue(renderTemplate(template, { ...scope }, `attributes.${name}`).trim());
+    values[name] = asAttributeValue(renderTemplate(template, { ...scope }, `attributes.${name}`, OUTPUT_LIMITS.attribute).trim());
   }
   return values;
 }

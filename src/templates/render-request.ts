@@ -5,10 +5,8 @@ import type { ActionInput } from "../store/actions";
 import type { HttpMethod } from "../store/schemas";
 import { jsonSyntaxWarning } from "./json-warning";
 import { renderTemplate } from "./liquid";
+import { OUTPUT_LIMITS } from "./render-limits";
 import type { RenderScope } from "./scope";
-
-/** A rendered body larger than this is refused: no webhook receiver expects more. */
-export const MAX_RENDERED_BODY_BYTES = 1_000_000;
 
 export interface RenderedRequest {
   method: HttpMethod;
@@ -29,13 +27,13 @@ export interface RenderResult {
  */
 export function renderRequest(action: ActionInput, scope: RenderScope, options: { allowPrivate: boolean }): RenderResult {
   const warnings: string[] = [];
-  const url = renderTemplate(action.url, { ...scope }, "url").trim();
+  const url = renderTemplate(action.url, { ...scope }, "url", OUTPUT_LIMITS.url).trim();
   // Userinfo does not affect the host check; it is moved into a header below.
   const target = assertAllowedTarget(url, options);
 
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(action.headers)) {
-    const value = renderTemplate(template, { ...scope }, `headers.${name}`).trim();
+    const value = renderTemplate(template, { ...scope }, `headers.${name}`, OUTPUT_LIMITS.header).trim();
     if (/[\r\n\0]/.test(value)) {
       throw new AppError("render_failed", `headers.${name}: the rendered value contains CR, LF or NUL`, { field: `headers.${name}` });
     }
@@ -61,11 +59,7 @@ export function renderRequest(action: ActionInput, scope: RenderScope, options: 
 
   let body: string | null = null;
   if (action.body !== undefined && action.method !== "GET") {
-    body = renderTemplate(action.body, { ...scope }, "body");
-    const bytes = utf8(body).byteLength;
-    if (bytes > MAX_RENDERED_BODY_BYTES) {
-      throw new AppError("payload_too_large", `body: renders to ${bytes} bytes; the limit is ${MAX_RENDERED_BODY_BYTES}`);
-    }
+    body = renderTemplate(action.body, { ...scope }, "body", OUTPUT_LIMITS.body);
     if (/json/i.test(headerValue(headers, "content-type") ?? "")) {
       const warning = jsonSyntaxWarning(body);
       if (warning) warnings.push(warning);

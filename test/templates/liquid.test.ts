@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors";
 import { isPlainText, parseTemplate, renderTemplate } from "../../src/templates/liquid";
+import { utf8Length } from "../../src/templates/metered-output";
 import { RubyContext } from "../../src/templates/ruby-context";
 import { Liquid } from "liquidjs";
 
@@ -257,5 +258,70 @@ describe("render errors and limits", () => {
     const context = new RubyContext({}, engine, { renderMilliseconds: 60_000, renderSteps: 50 });
     const loop = engine.parse("{% for i in (1..100) %}{{ i }}{% endfor %}");
     expect(() => engine.renderSync(loop, context)).toThrow(/renderLimit exceeded: more than 50 template steps/);
+  });
+});
+
+describe("output limits stop a field as it grows", () => {
+  const limit = { bytes: 10, kind: "a test field" };
+
+  it("a field at its limit in UTF-8 bytes renders; one byte more is payload_too_large naming field, limit and line", () => {
+    expect(renderTemplate("{{ s }}", { s: "éééé" }, "x", limit)).toBe("éééé"); // 8 bytes
+    expect(renderTemplate("{{ s }}{{ s }}", { s: "€a" }, "x", limit)).toBe("€a€a"); // 8 bytes
+    const error = appErrorFrom(() => renderTemplate("ab\n{% for i in (1..3) %}{{ s }}{% endfor %}", { s: "éé" }, "attributes.x", limit));
+    expect(error.code).toBe("payload_too_large");
+    expect(error.message).toBe("attributes.x: renders to more than 10 bytes, the limit for a test field (passed at line 2, column 22)");
+    expect(error.details).toMatchObject({ field: "attributes.x", limit_bytes: 10, line: 2, column: 22 });
+  });
+
+  it("plain text is held to the same limit", () => {
+    expect(renderTemplate("0123456789", {}, "x", limit)).toBe("0123456789");
+    expect(appErrorFrom(() => renderTemplate("0123456789!", {}, "x", limit)).code).toBe("payload_too_large");
+  });
+
+  it("the largest (a body's) applies when no limit is given", () => {
+    const error = appErrorFrom(() => render("{% for i in (1..2000) %}{{ s }}{% endfor %}", { s: "x".repeat(1000) }));
+    expect(error.message).toMatch(/^body: renders to more than 1000000 bytes, the limit for a body/);
+  });
+
+  it("3,000 loops over a 90 KB string stop after about 1 MB of output, not 270 MB", () => {
+    const started = Date.now();
+    const error = appErrorFrom(() => render("{% for i in (1..3000) %}{{ s }}{% endfor %}", { s: "x".repeat(90_000) }));
+    expect(error.code).toBe("payload_too_large");
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it.each(["a", "é", "€", "😀", "a😀é€", "\ud800", "x\udc00y", "\ud83d"])("utf8Length(%j) equals TextEncoder's length", (text) => {
+    expect(utf8Length(text)).toBe(new TextEncoder().encode(text).byteLength);
+  });
+});
+
+describe("memoryLimit also counts what capture collects", () => {
+  it.each<[string, string]>([
+    ["a capture doubled in a loop", "{% assign s = 'ab' %}{% for i in (1..40) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s | size }}"],
+    ["captures kept in an array", "{% for i in (1..2000) %}{% capture c %}{{ big }}{% endcapture %}{% assign kept = kept | push: c %}{% endfor %}"],
+    ["a range of 9 million", "{% for i in (1..9000000) %}{% break %}{% endfor %}"],
+  ])("%s is render_failed naming memoryLimit", (_name, template) => {
+    const error = appErrorFrom(() => render(template, { big: "x".repeat(90_000) }));
+    expect(error.code).toBe("render_failed");
+    expect(error.message).toMatch(/line 1, column \d+: memoryLimit exceeded: a render may allocate at most 2000000 characters or items$/);
+  });
+
+  it("a capture within the limit still works", () => {
+    expect(render("{% capture c %}{% for i in (1..3) %}{{ i }}{% endfor %}{% endcapture %}[{{ c }}]")).toBe("[123]");
+  });
+});
+
+describe("tags that load files are refused at parse", () => {
+  it.each<[tag: string, markup: string, line: number]>([
+    ["include", "{% include 'footer' %}", 2],
+    ["render", "{% render 'footer' %}", 2],
+    ["layout", "{% layout 'base' %}", 2],
+    ["layout", "{% layout none %}", 2],
+    ["include", "{% liquid\n  include 'footer'\n%}", 3],
+  ])("the %s tag in %j is invalid_template with its line and column", (tag, markup, line) => {
+    const error = appErrorFrom(() => parseTemplate(`line one\n  ${markup}`, "body"));
+    expect(error.code).toBe("invalid_template");
+    expect(error.details).toMatchObject({ field: "body", line, column: 3 });
+    expect(error.message).toContain(`{% ${tag} %} is not supported: an action's templates cannot load other templates`);
   });
 });
