@@ -6,6 +6,7 @@ import { accountRoutes } from "./routes/accounts";
 import { actionRunRoutes } from "./routes/action-runs";
 import { actionRoutes } from "./routes/actions";
 import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
+import { destinationRoutes } from "./routes/destinations";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
 
@@ -18,6 +19,7 @@ export function createApp() {
   app.route("/v1/accounts/:account/actions", actionRoutes);
   app.route("/v1/accounts/:account/actions", actionRunRoutes);
   app.route("/v1/accounts/:account/actions", triggerRoutes);
+  app.route("/v1/accounts/:account/destinations", destinationRoutes);
   app.route("/v1/accounts/:account/deliveries", deliveryRoutes);
   app.route("/v1/accounts/:account/customers", customerRoutes);
   app.route("/v1/accounts", accountRoutes);

@@ -1,4 +1,4 @@
-import type { AccountId, ActionId, CustomerId, KeyId } from "./ids";
+import type { AccountId, ActionId, CustomerId, DestinationId, KeyId } from "./ids";
 
 /**
  * Every KV key edgehook reads or writes is built here, so the layout is
@@ -9,6 +9,7 @@ import type { AccountId, ActionId, CustomerId, KeyId } from "./ids";
  * CONFIG:     acct:{account}                       account config
  *             acct:{account}:key:{keyId}           service key metadata (hash, never the key)
  *             acct:{account}:action:{actionId}     webhook action
+ *             acct:{account}:destination:{destId}  Data Pipelines destination (shared secret sealed)
  *             keyhash:{sha256(key)}                lookup from a presented key to its account
  * ATTRIBUTES: {account}:{customerId}               customer attributes (read replica); the account
  *                                                  has no ":", so the first ":" ends it
@@ -22,6 +23,8 @@ export const kvKeys = {
   keyHash: (hash: string) => `keyhash:${hash}`,
   action: (account: AccountId, actionId: ActionId) => `acct:${account}:action:${actionId}`,
   actionPrefix: (account: AccountId) => `acct:${account}:action:`,
+  destination: (account: AccountId, destinationId: DestinationId) => `acct:${account}:destination:${destinationId}`,
+  destinationPrefix: (account: AccountId) => `acct:${account}:destination:`,
   attributes: (account: AccountId, customerId: CustomerId) => `${account}:${customerId}`,
 };
 
