@@ -9,12 +9,14 @@ import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
+import { trackingRoutes } from "./routes/tracking";
 
 /** The HTTP API: one sub-app per resource, one error shape for everything. */
 export function createApp() {
   const app = new Hono<AppEnv>();
 
   app.route("/", metaRoutes);
+  app.route("/", trackingRoutes);
   app.use("/v1/accounts/*", authenticate);
   app.route("/v1/accounts/:account/actions", actionRoutes);
   app.route("/v1/accounts/:account/actions", actionRunRoutes);
