@@ -1,9 +1,11 @@
 import { createApp } from "./app";
 import { consumeDeadLetters } from "./delivery/dead-letter";
 import { consumeDeliveries } from "./delivery/consume";
+import { consumeEvents } from "./pipelines/consume-events";
 import type { Bindings } from "./env";
 
 export { AccountLimiter } from "./limiter/account-limiter.do";
+export { BatchBuffer } from "./pipelines/batch-buffer.do";
 
 const app = createApp();
 
@@ -11,7 +13,9 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {
-    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    // Events, and events that kept failing, take the same route.
+    if (batch.queue.startsWith("edgehook-events")) await consumeEvents(batch, env);
+    else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else await consumeDeliveries(batch, env);
   },
 } satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,124 @@
+import type { DeliveryJob } from "../delivery/model";
+import { allowPrivateTargets, type Bindings } from "../env";
+import { limiterFor } from "../limiter/client";
+import type { AcceptRequest } from "../limiter/protocol";
+import { getAccount } from "../store/accounts";
+import { listDestinations, openSharedSecret, type Destination } from "../store/destinations";
+import type { AccountId } from "../store/ids";
+import { secretBox } from "../store/secret-box";
+import { destinationRequest } from "./destination-request";
+import { EventsMessage, type TrackingEvent } from "./event-message";
+import { mapEvent } from "./mapping";
+import { destinationMatches } from "./matching";
+import type { BufferedEvents } from "./batch-buffer.do";
+
+type Msg = Message<unknown>;
+
+/**
+ * The EVENTS consumer: matching, mapping and batching in bulk. Per account in
+ * the batch it reads the destinations once, makes one limiter call for every
+ * unbatched delivery and one buffer call per batching destination, so ingest
+ * never costs a Durable Object call per event.
+ *
+ * A messageId is delivered once per destination within 24 h: unbatched
+ * deliveries carry it in their idempotency key, and each batch buffer
+ * remembers the ids it took. So a message that fails part-way is simply
+ * retried whole, and what already went through is not sent twice.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  const byAccount = new Map<AccountId, Array<{ msg: Msg; events: TrackingEvent[] }>>();
+  for (const msg of batch.messages) {
+    const parsed = EventsMessage.safeParse(msg.body);
+    if (!parsed.success) {
+      console.error("dropping an unreadable events message", msg.id, parsed.error.message);
+      msg.ack();
+      continue;
+    }
+    const group = byAccount.get(parsed.data.account) ?? [];
+    group.push({ msg, events: parsed.data.events });
+    byAccount.set(parsed.data.account, group);
+  }
+  await Promise.all(
+    [...byAccount].map(async ([account, group]) => {
+      try {
+        await routeEvents(env, account, group.flatMap((entry) => entry.events));
+        for (const { msg } of group) msg.ack();
+      } catch (err) {
+        console.error("events batch failed; returning it to the queue", account, String(err));
+        for (const { msg } of group) msg.retry({ delaySeconds: 5 });
+      }
+    }),
+  );
+}
+
+/** Sends each event to every enabled destination whose trigger matches it. Throws when anything must be tried again. */
+async function routeEvents(env: Bindings, accountId: AccountId, events: TrackingEvent[]): Promise<void> {
+  const [account, destinations] = await Promise.all([getAccount(env.CONFIG, accountId), listDestinations(env.CONFIG, accountId)]);
+  // A deleted account has nowhere to deliver to.
+  if (!account) return;
+  const enabled = destinations.filter((destination) => destination.enabled);
+  if (enabled.length === 0) return;
+  const { name: limiter, stub } = limiterFor(env, account);
+  const box = secretBox(env.ENCRYPTION_KEY);
+  const allowPrivate = allowPrivateTargets(env);
+
+  const direct: Array<Promise<AcceptRequest>> = [];
+  const buffered = new Map<string, BufferedEvents>();
+  for (const destination of enabled) {
+    const secret = openSharedSecret(destination, box);
+    for (const event of events.filter((candidate) => destinationMatches(destination, candidate))) {
+      const mapping = mapOrFailure(accountId, destination, event);
+      if ("failure" in mapping) direct.push(Promise.resolve(mapping.failure));
+      else if (destination.batch) {
+        const entry = buffered.get(destination.id) ?? { limiter, account: accountId, destination, entries: [] };
+        entry.entries.push({ messageId: event.messageId, mapped: mapping.body });
+        buffered.set(destination.id, entry);
+      } else direct.push(singleEventDelivery(accountId, destination, event, mapping.body, secret, allowPrivate));
+    }
+  }
+
+  const requests = await Promise.all(direct);
+  const outcomes = requests.length > 0 ? await stub.acceptMany(limiter, requests) : [];
+  const unqueued = outcomes.filter((outcome) => !outcome.ok && outcome.reason === "queue_unavailable");
+  await Promise.all([...buffered].map(([id, events]) => env.BATCH_BUFFER.getByName(`${accountId}/${id}`).add(events)));
+  if (unqueued.length > 0) throw new Error(`${unqueued.length} deliveries could not be queued`);
+}
+
+/**
+ * An event's mapped body, or — when the destination's template cannot map it
+ * — a failed delivery saying why: an accepted event is delivered or recorded
+ * as failed, never silently dropped.
+ */
+function mapOrFailure(account: AccountId, destination: Destination, event: TrackingEvent): { body: string } | { failure: AcceptRequest } {
+  try {
+    return { body: mapEvent(destination, event) };
+  } catch (err) {
+    return { failure: failedDelivery(account, destination, event, `could not map the event: ${(err as Error).message}`) };
+  }
+}
+
+/** One event → one delivery, keyed by destination and messageId so a repeat within 24 h is the same delivery. */
+async function singleEventDelivery(
+  account: AccountId,
+  destination: Destination,
+  event: TrackingEvent,
+  body: string,
+  secret: Promise<string | undefined>,
+  allowPrivate: boolean,
+): Promise<AcceptRequest> {
+  try {
+    const request = await destinationRequest(destination, body, body, await secret, { allowPrivate });
+    const job: DeliveryJob = { v: 2, account, source: { kind: "destination", id: destination.id }, customerId: null, request, onSuccess: null };
+    return { job, idempotencyKey: eventKey(destination, event) };
+  } catch (err) {
+    return failedDelivery(account, destination, event, `could not build the request: ${(err as Error).message}`);
+  }
+}
+
+function failedDelivery(account: AccountId, destination: Destination, event: TrackingEvent, failure: string): AcceptRequest {
+  const request = { method: destination.method, url: destination.url, headers: {}, body: null };
+  const job: DeliveryJob = { v: 2, account, source: { kind: "destination", id: destination.id }, customerId: null, request, onSuccess: null };
+  return { job, idempotencyKey: eventKey(destination, event), failure };
+}
+
+const eventKey = (destination: Destination, event: TrackingEvent) => `event:${destination.id}:${event.messageId}`;
