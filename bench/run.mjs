@@ -4,6 +4,8 @@
 //   1. triggers accepted/s       vs a bare Hono route (same Miniflare, same load)
 //   2. deliveries/s end to end   vs a plain Node fetch loop to the same sink
 //   3. render time per template  cached parse vs parse + render every time
+//   4. events accepted/s         /v1/batch with 100-event batches vs the bare route with the same body
+//   5. events/s delivered        through a destination batching 1000 vs the Node fetch loop of 2.
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
@@ -17,6 +19,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
+/** Events pushed through a batching destination in phase 5. */
+const PIPELINE_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const EVENTS_PER_REQUEST = 100;
 const ADMIN = "bench-admin-token";
 const quiet = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
@@ -32,11 +37,15 @@ async function buildWorkers() {
 
 function startSink() {
   let received = 0;
+  let events = 0;
   const waiters = [];
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
       received++;
+      // A batch is a JSON array: count its events too.
+      if (req.url.startsWith("/batch")) events += JSON.parse(Buffer.concat(chunks).toString()).length;
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"ok":true}');
       while (waiters.length && waiters[0].count <= received) waiters.shift().resolve();
@@ -47,7 +56,8 @@ function startSink() {
       resolve({
         url: `http://127.0.0.1:${server.address().port}`,
         get received() { return received; },
-        reset() { received = 0; },
+        get events() { return events; },
+        reset() { received = 0; events = 0; },
         until(count) { return count <= received ? Promise.resolve() : new Promise((done) => waiters.push({ count, resolve: done })); },
         close() { server.closeAllConnections(); server.close(); },
       }),
@@ -70,10 +80,16 @@ function startMiniflare() {
         compatibilityFlags: ["nodejs_compat"],
         routes: ["*/v1/*", "*/healthz"],
         kvNamespaces: ["CONFIG", "ATTRIBUTES"],
-        queueProducers: { DELIVERIES: "edgehook-deliveries" },
-        queueConsumers: { "edgehook-deliveries": { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 } },
-        durableObjects: { ACCOUNT_LIMITER: { className: "AccountLimiter", useSQLite: true } },
-        bindings: { ADMIN_TOKEN: ADMIN, ALLOW_PRIVATE_TARGETS: "true", RETRY_SCHEDULE: "1,1,1", EGRESS_IPS: "" },
+        queueProducers: { DELIVERIES: "edgehook-deliveries", EVENTS: "edgehook-events" },
+        queueConsumers: {
+          "edgehook-deliveries": { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 },
+          "edgehook-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+        },
+        durableObjects: {
+          ACCOUNT_LIMITER: { className: "AccountLimiter", useSQLite: true },
+          BATCH_BUFFER: { className: "BatchBuffer", useSQLite: true },
+        },
+        bindings: { ADMIN_TOKEN: ADMIN, ALLOW_PRIVATE_TARGETS: "true", RETRY_SCHEDULE: "1,1,1", EGRESS_IPS: "", ENCRYPTION_KEY: "bench:ZWRnZWhvb2stbG9jYWwtZGV2LW9ubHkta2V5LTAwMDE=" },
       },
       { name: "baseline", modules: true, scriptPath: "dist/bench/baseline.js", compatibilityDate: "2026-04-20", routes: ["*/baseline"] },
     ],
@@ -158,6 +174,37 @@ async function main() {
   }));
   const directPerSecond = DELIVERIES / ((performance.now() - started) / 1000);
 
+  // 4. Accepting events: /v1/batch with 100 events a request, against the bare route reading the same body.
+  const { key: writeKey } = await (await fetch(`${base}/v1/accounts/bench/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench" }) })).json();
+  const ingest = { authorization: `Basic ${btoa(`${writeKey}:`)}`, "content-type": "application/json" };
+  const eventBatch = () => JSON.stringify({
+    batch: Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Signed Up", properties: { plan: "Startup", n: i } })),
+  });
+  const batchBaselineRuns = [];
+  const batchRuns = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    batchBaselineRuns.push(await load(() => fetch(`${base}/baseline`, { method: "POST", headers: admin, body: eventBatch() }), 202));
+    batchRuns.push(await load(() => fetch(`${base}/v1/batch`, { method: "POST", headers: ingest, body: eventBatch() }), 200));
+  }
+  const batchRps = median(batchRuns);
+  const batchBaselineRps = median(batchBaselineRuns);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+
+  // 5. Events through a destination that batches 1000, timed until the sink has every event.
+  await put("/v1/accounts/bench/destinations/batched", { url: `${sink.url}/batch`, batch: { size: 1000, window_ms: 1000 } });
+  sink.reset();
+  started = performance.now();
+  let nextRequest = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (nextRequest++ < PIPELINE_EVENTS / EVENTS_PER_REQUEST) {
+      await (await fetch(`${base}/v1/batch`, { method: "POST", headers: ingest, body: eventBatch() })).arrayBuffer();
+    }
+  }));
+  const deadline = performance.now() + 120_000;
+  while (sink.events < PIPELINE_EVENTS && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const pipelineEventsPerSecond = sink.events / ((performance.now() - started) / 1000);
+  const pipelineEvents = sink.events;
+
   await mf.dispose();
   sink.close();
 
@@ -170,10 +217,14 @@ async function main() {
   log("| --- | ---: | ---: | ---: |");
   log(`| triggers accepted /s (vs bare Hono route) | ${triggerRps.toFixed(0)} | ${baselineRps.toFixed(0)} | ${(triggerRps / baselineRps).toFixed(2)} |`);
   log(`| deliveries /s end to end (vs Node fetch loop) | ${deliveriesPerSecond.toFixed(0)} | ${directPerSecond.toFixed(0)} | ${(deliveriesPerSecond / directPerSecond).toFixed(2)} |`);
+  log(`| events accepted /s via /v1/batch, 100 a request (requests vs bare route with the same body) | ${(batchRps * EVENTS_PER_REQUEST).toFixed(0)} | ${(batchBaselineRps * EVENTS_PER_REQUEST).toFixed(0)} | ${(batchRps / batchBaselineRps).toFixed(2)} |`);
+  log(`| events accepted /s via /v1/batch vs triggers accepted /s | ${(batchRps * EVENTS_PER_REQUEST).toFixed(0)} | ${triggerRps.toFixed(0)} | ${((batchRps * EVENTS_PER_REQUEST) / triggerRps).toFixed(1)} |`);
+  log(`| events /s delivered through a size-1000 destination (vs Node fetch loop requests /s) | ${pipelineEventsPerSecond.toFixed(0)} | ${directPerSecond.toFixed(0)} | ${(pipelineEventsPerSecond / directPerSecond).toFixed(2)} |`);
   for (const row of render) {
     log(`| render µs, ${row.name} (cached vs parse every time) | ${row.cachedMicros.toFixed(1)} | ${row.uncachedMicros.toFixed(1)} | ${(row.cachedMicros / row.uncachedMicros).toFixed(2)} |`);
   }
   if (delivered < DELIVERIES) log(`\nonly ${delivered} of ${DELIVERIES} deliveries arrived within 120 s`);
+  if (pipelineEvents < PIPELINE_EVENTS) log(`\nonly ${pipelineEvents} of ${PIPELINE_EVENTS} events arrived within 120 s`);
 }
 
 main().catch((err) => {
