@@ -76,6 +76,22 @@ const actionBody = fc.record(
 ).map((body) => ({ ...body, url: typeof body.url === "function" ? body.url() : body.url }));
 
 // Around the 64-level bound, and far past it (thousands of levels once overflowed the stack).
+/** What a destination may hold; its URL, like an action's, is always the local sink or something invalid. */
+const destinationBody = fc.record(
+  {
+    url: fc.constantFrom(() => sink, () => "not a url", () => "ftp://127.0.0.1/"),
+    method: fc.constantFrom("POST", "GET", "PATCH", 1),
+    trigger: fc.oneof(fc.record({ types: fc.array(fc.constantFrom("track", "identify", "nope")), events: fc.array(fc.string({ maxLength: 10 })) }, { requiredKeys: [] }), fc.jsonValue({ maxDepth: 2 })),
+    headers: fc.dictionary(fc.constantFrom("X-A", "bad name"), template, { maxKeys: 2 }),
+    body: template,
+    batch: fc.oneof(fc.record({ size: fc.integer({ min: -1, max: 1200 }), window_ms: fc.integer({ min: 0, max: 400_000 }) }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
+    shared_secret: fc.oneof(fc.string({ maxLength: 30 }), fc.constant(null)),
+    signature: fc.constantFrom("body", "first_event", "nope"),
+    enabled: fc.oneof(fc.boolean(), fc.string({ maxLength: 3 })),
+  },
+  { requiredKeys: [] },
+).map((body) => ({ ...body, url: typeof body.url === "function" ? body.url() : body.url }));
+
 const deep = fc.oneof(fc.integer({ min: 60, max: 70 }), fc.integer({ min: 1000, max: 20_000 })).map((depth) => `{"customer": {"id": "c1", "x": ${"[".repeat(depth)}${"]".repeat(depth)}}}`);
 const customerBody = fc.record(
   {
@@ -124,6 +140,9 @@ const routes = [
   fc.record({ method: fc.constant("POST"), path: fc.tuple(accountPart, deliveryPart).map(([a, d]) => `/v1/accounts/${a}/deliveries/${d}/replay`), body }),
   fc.record({ method: fc.constantFrom("GET", "DELETE"), path: fc.tuple(accountPart, customerPart).map(([a, c]) => `/v1/accounts/${a}/customers/${c}/attributes`), body: noBody }),
   fc.record({ method: fc.constant("DELETE"), path: fc.tuple(accountPart, customerPart, namePart).map(([a, c, n]) => `/v1/accounts/${a}/customers/${c}/attributes/${n}`), body: noBody }),
+  fc.record({ method: fc.constantFrom("PUT", "GET", "DELETE"), path: fc.tuple(accountPart, actionPart).map(([a, d]) => `/v1/accounts/${a}/destinations/${d}`), body: fc.oneof(destinationBody, body) }),
+  fc.record({ method: fc.constant("GET"), path: accountPart.map((a) => `/v1/accounts/${a}/destinations`), body: noBody }),
+  fc.record({ method: fc.constant("POST"), path: fc.constantFrom("track", "identify", "page", "screen", "group", "alias", "batch").map((call) => `/v1/${call}`), body }),
   fc.record({ method: fc.constantFrom("PATCH", "POST"), path: fc.tuple(accountPart, actionPart).map(([a, b]) => `/v1/${a}/${b}`), body }),
 ];
 
@@ -174,20 +193,46 @@ async function holdsFor(calls: fc.Arbitrary<Call>, runs: number, callers = who):
 // bodies on an action that exists; hostile configuration saves.
 describe("API fuzz: never a 5xx, always the error shape, a rejected request changes nothing", { timeout: 90_000 }, () => {
   it("hostile ids in every route's path", async () => {
-    await holdsFor(fc.oneof(...routes), 150);
+    await holdsFor(fc.oneof(...routes), 120);
   });
 
   it("hostile bodies for preview, test send and trigger of an action that exists", async () => {
     const run = fc.constantFrom("preview", "test", "trigger");
     const calls = fc.record({ method: fc.constant("POST"), path: run.map((r) => `/v1/accounts/${main}/actions/act/${r}`), body: customerOrHostile });
-    await holdsFor(calls, 100, fc.constantFrom("admin", "main"));
+    await holdsFor(calls, 80, fc.constantFrom("admin", "main"));
   });
 
-  it("hostile account and action configuration", async () => {
+  it("hostile events for the tracking API, with a valid write key in the body", async () => {
+    const eventLike = fc.record(
+      {
+        type: fc.constantFrom("track", "identify", "page", "screen", "group", "alias", "nope"),
+        userId: fc.oneof(customerPart, fc.integer(), fc.constant(null)),
+        anonymousId: fc.string({ maxLength: 10 }),
+        event: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
+        messageId: fc.oneof(fc.string({ maxLength: 120 }), fc.integer()),
+        properties: fc.jsonValue({ maxDepth: 3 }),
+        context: fc.jsonValue({ maxDepth: 2 }),
+      },
+      { requiredKeys: [] },
+    );
+    const withKey = (value: unknown) => (value && typeof value === "object" && !Array.isArray(value) ? { ...value, writeKey: mainKey } : value);
+    const calls = fc.oneof(
+      fc.record({ method: fc.constant("POST"), path: fc.constantFrom("track", "identify", "page", "screen", "group", "alias").map((call) => `/v1/${call}`), body: fc.oneof(eventLike, body).map(withKey) }),
+      fc.record({
+        method: fc.constant("POST"),
+        path: fc.constant("/v1/batch"),
+        body: fc.record({ batch: fc.oneof(fc.array(eventLike, { maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })), context: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }).map(withKey),
+      }),
+    );
+    await holdsFor(calls, 50, fc.constant("none"));
+  });
+
+  it("hostile account, action and destination configuration", async () => {
     const saves = fc.oneof(
       fc.record({ method: fc.constant("PUT"), path: fc.stringMatching(/^fz[a-z0-9]{0,6}$/).map((a) => `/v1/accounts/${a}`), body: fc.oneof(accountBody, body) }),
       fc.record({ method: fc.constant("PUT"), path: fc.constantFrom("act", "fz1", "fz2").map((b) => `/v1/accounts/${main}/actions/${b}`), body: fc.oneof(actionBody, body) }),
+      fc.record({ method: fc.constant("PUT"), path: fc.constantFrom("dst", "fz1").map((d) => `/v1/accounts/${main}/destinations/${d}`), body: fc.oneof(destinationBody, body) }),
     );
-    await holdsFor(saves, 40, fc.constantFrom("admin", "main"));
+    await holdsFor(saves, 30, fc.constantFrom("admin", "main"));
   });
 });
