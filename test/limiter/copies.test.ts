@@ -50,11 +50,14 @@ describe("the orphan sweep", () => {
 
   it("leaves a delivery waiting for a permit alone", async () => {
     const stub = env.ACCOUNT_LIMITER.getByName(uniqueId("limiter")) as DurableObjectStub<AccountLimiter>;
-    await runInDurableObject(stub, async (instance) => {
+    await runInDurableObject(stub, async (instance, state) => {
       const log = logOf(instance);
       log.insert("dlv_waiting", makeJob("acct"), Date.now() - 60 * 60 * 1000, {});
       await instance.setConcurrency("limiter-x", 1);
-      await instance.acquire(["dlv_waiting"], 30_000); // granted: now sending under a live lease
+      // Another consumer holds the only permit, so this delivery waits (and is touched as it waits).
+      new Permits(state.storage.sql).take("lease-other", 1, 1, Date.now() + 60_000, Date.now());
+      const result = await instance.acquire(["dlv_waiting"], 30_000);
+      expect(result.waiting).toEqual(["dlv_waiting"]);
       expect(log.orphaned(Date.now() - 15 * 60 * 1000, 10)).toEqual([]);
     });
   });

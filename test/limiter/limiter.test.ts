@@ -73,14 +73,24 @@ describe("dead-letter queue", () => {
 
 describe("consumer", () => {
   it("acks a message it cannot read and a delivery already settled", async () => {
+    const account = uniqueId("x");
+    const name = `account:${account}`;
+    const id = newDeliveryId();
+    await runInDurableObject(limiter(name), async (instance) => {
+      // Already sent; nothing listens at this address, so a second send would add a failed attempt.
+      logOf(instance).insert(id, jobTo(account, "http://127.0.0.1:9/never"), Date.now(), {});
+      logOf(instance).recordAttempt(id, { at: new Date().toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, Date.now());
+    });
     const batch = createMessageBatch("edgehook-deliveries", [
       { id: "bad", timestamp: new Date(), attempts: 1, body: "not a delivery" },
-      { id: "gone", timestamp: new Date(), attempts: 1, body: { v: 1, limiter: `account:${uniqueId("x")}`, account: "x", delivery_id: "dlv_missing" } },
+      { id: "settled", timestamp: new Date(), attempts: 1, body: { v: 1, limiter: name, account, delivery_id: id } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env as never, ctx);
     const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks.sort()).toEqual(["bad", "gone"]);
+    expect(result.explicitAcks.sort()).toEqual(["bad", "settled"]);
+    const attempts = await runInDurableObject(limiter(name), (instance) => logOf(instance).get(account, id)?.attempts);
+    expect(attempts).toHaveLength(1);
   });
 });
 

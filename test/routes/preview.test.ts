@@ -127,9 +127,12 @@ describe("preview: bad input", () => {
     expect(res.body.error.message).toMatch(/headers\.X-Name.*CR/);
   });
 
-  it("refuses a URL that renders to a non-http scheme", async () => {
+  // A scheme other than http(s) cannot render: a URL template must start with http:// or https:// to be saved.
+  it("refuses a URL that renders invalid (a port out of range)", async () => {
     const res = await preview({ url: "https://example.com{{ customer.path }}" }, { customer: { path: ":99999" } });
     expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("target_not_allowed");
+    expect(res.body.error.message).toMatch(/not a valid absolute URL/);
   });
 
   it("refuses a body that renders larger than 1 MB", async () => {
@@ -141,10 +144,14 @@ describe("preview: bad input", () => {
     expect(res.status).toBeLessThan(500);
   });
 
-  it("refuses a template that loops too long", async () => {
-    const res = await preview({ url: "https://example.com", body: "{% for i in (1..100000000) %}x{% endfor %}" }, { customer: {} });
+  it.each([
+    ["loops too long", "{% for i in (1..3000) %}{% for j in (1..3000) %}x{% endfor %}{% endfor %}", /renderLimit exceeded/],
+    ["allocates a range too large", "{% for i in (1..100000000) %}x{% endfor %}", /memoryLimit exceeded/],
+  ])("refuses a template that %s", async (_name, body, message) => {
+    const res = await preview({ url: "https://example.com", body }, { customer: {} });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("render_failed");
+    expect(res.body.error.message).toMatch(message);
   });
 
   it("needs a customer object", async () => {

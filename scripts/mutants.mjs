@@ -1,0 +1,236 @@
+// The mutants `npm run mutate` applies (scripts/mutate.mjs), one at a time.
+//
+// Each is a realistic bug: an exact snippet of the source (it must occur
+// exactly once in its file, or the run stops: a stale list fails loudly) and
+// what it becomes. `tests` adds test files to those `testsFor` maps to the
+// file. `equivalent` marks a mutant no test can kill, with the reason; it is
+// still run, and docs/mutants.md lists it.
+//
+// Ids are stable: never renumber; give a new mutant the next free id, and
+// delete (do not reuse) the id of one whose code is gone.
+
+const delivery = (...names) => names.map((n) => `test/delivery/${n}.test.ts`);
+const limiter = (...names) => names.map((n) => `test/limiter/${n}.test.ts`);
+const routes = (...names) => names.map((n) => `test/routes/${n}.test.ts`);
+
+/** The vitest projects mutants run in (the workers pool ones); a file filter picks the project of each file. */
+export const projects = ["relay", "production"];
+
+/** The test files that exercise each source file with mutants. */
+export const testsFor = {
+  "src/delivery/attempt.ts": [...delivery("retries", "retry-after", "target-turns-private", "response-log", "signing-rotation")],
+  "src/delivery/backoff.ts": [...delivery("backoff", "retries", "retry-after")],
+  "src/delivery/consume.ts": [...delivery("consumer", "concurrency", "parallel-consumers", "retries", "kv-write-through"), ...limiter("copies", "limiter")],
+  "src/delivery/send.ts": [...delivery("send", "retries", "response-log"), ...routes("test-send")],
+  "src/delivery/standard-webhooks.ts": [...delivery("trigger", "signing-rotation"), ...routes("test-send")],
+  "src/delivery/redact.ts": [...delivery("trigger"), ...routes("preview")],
+  "src/delivery/dead-letter.ts": [...limiter("limiter", "log-promises")],
+  "src/delivery/message.ts": [...delivery("consumer", "trigger"), ...limiter("limiter")],
+  "src/delivery/model.ts": [...delivery("trigger"), ...limiter("migration")],
+  "src/limiter/account-limiter.do.ts": [
+    ...delivery("trigger", "attributes", "idempotency", "kv-write-through", "parallel-consumers"),
+    ...limiter("accept-many", "copies", "failures", "limiter", "log-promises"),
+  ],
+  "src/limiter/delivery-log.ts": [...delivery("trigger", "idempotency"), ...limiter("accept-many", "copies", "limiter", "migration", "log-promises")],
+  "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
+  "src/limiter/attribute-store.ts": [...delivery("attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input", "limits")],
+  "src/limiter/settings.ts": [...delivery("concurrency"), ...limiter("copies", "limiter")],
+  "src/limiter/client.ts": [...delivery("trigger"), ...limiter("failures"), ...routes("hostile-input")],
+  "src/net/target-guard.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts", "test/production/private-targets.test.ts"],
+  "src/net/ip-literal.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts"],
+  "src/auth/authenticate.ts": [...routes("accounts", "actions", "tenant-existing", "hostile-input")],
+  "src/auth/secrets.ts": [...routes("accounts")],
+  "src/store/accounts.ts": [...routes("accounts", "account-secrets", "limits"), ...delivery("parallel-consumers")],
+  "src/store/ids.ts": [...routes("accounts", "hostile-input", "limits")],
+  "src/store/keys.ts": [...delivery("attributes", "trigger"), ...routes("accounts")],
+  "src/store/service-keys.ts": [...routes("accounts")],
+  "src/store/secret-box.ts": ["test/store/secret-box.test.ts", ...routes("account-secrets")],
+  "src/store/signing-secrets.ts": ["test/store/signing-secrets.test.ts", ...delivery("signing-rotation")],
+  "src/routes/triggers.ts": [...delivery("trigger", "attributes", "idempotency"), ...limiter("failures"), ...routes("hostile-input", "limits"), "test/production/private-targets.test.ts"],
+  "src/routes/actions.ts": [...routes("actions", "accounts", "tenant-existing", "preview")],
+  "src/templates/liquid.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
+  "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
+};
+
+let file = "";
+/** Mutants below belong to `path` until the next `inFile`. */
+const inFile = (path) => void (file = path);
+const list = [];
+const m = (id, description, find, replace, extra = {}) => list.push({ id, file, description, find, replace, ...extra });
+
+// ------------------------------------------------------------ src/delivery
+inFile("src/delivery/attempt.ts");
+m(1, "Retry-After is not passed to the backoff", 'return retryOrFail(ctx, base, problem, headers["retry-after"] ?? null, at);', "return retryOrFail(ctx, base, problem, null, at);");
+m(2, "no SSRF re-check before each send", "    assertAllowedTarget(request.url, { allowPrivate: ctx.allowPrivate });\n", "");
+m(3, "a refused target is retried instead of failed", 'if ("refused" in outcome) return', "if (false) return");
+m(4, "retry number off by one (gives up after the first attempt)", "const retryNumber = ctx.delivery.attempts + 1;", "const retryNumber = ctx.delivery.attempts;");
+m(5, "retry number off by one (one retry too few)", "const retryNumber = ctx.delivery.attempts + 1;", "const retryNumber = ctx.delivery.attempts + 2;");
+m(6, "the full body never reaches the attribute templates", "fullBody: ctx.delivery.setsAttributes ? body : undefined,", "fullBody: undefined,");
+m(7, "the log keeps the whole response body (no 64 KB truncation)", "response: { status, headers, body: truncateForLog(body) },", "response: { status, headers, body },");
+m(8, "a final answer (4xx) is retried", "if (!isRetryableStatus(status)) return", "if (false) return");
+m(9, "next_attempt_at counts the delay in milliseconds", "at: Date.now() + delay * 1000 }", "at: Date.now() + delay }");
+m(10, "secrets that do not open: sent unsigned instead of retried", "if (ctx.signingSecrets instanceof Error) {", "if (false) {");
+
+inFile("src/delivery/backoff.ts");
+m(11, "Retry-After below the shortest delay is not clamped up", "return clamp(asked, Math.min(...schedule), Math.max(...schedule));", "return clamp(asked, 0, Math.max(...schedule));");
+m(12, "Retry-After is not clamped at all", "if (asked !== null) return clamp(asked, Math.min(...schedule), Math.max(...schedule));", "if (asked !== null) return asked;");
+m(13, "no jitter", "const jittered = base * (1 - JITTER + 2 * JITTER * random());", "const jittered = base;");
+m(14, "408 is not retried", "return status === 408 || ", "return ");
+m(15, "599 is not retried", "(status >= 500 && status <= 599)", "(status >= 500 && status < 599)");
+m(16, "300 counts as success", "return status >= 200 && status < 300;", "return status >= 200 && status <= 300;");
+
+inFile("src/delivery/consume.ts");
+m(17, "a flat 5 s lease", "const leaseMs = Math.ceil(pending.length / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "const leaseMs = 5_000;");
+m(18, "8 sends in flight per invocation instead of 6", "const SENDS_IN_FLIGHT_PER_INVOCATION = 6;", "const SENDS_IN_FLIGHT_PER_INVOCATION = 8;");
+m(19, "each limiter group gets its own 6-send limit", "consumeGroup(env, slot, limiter, group)", "consumeGroup(env, concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION), limiter, group)");
+m(20, "a failed re-enqueue acks the originals (the retry is lost)", "for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });", "for (const { msg } of items) msg.ack();");
+m(21, "settled messages are not acked", "for (const id of settled) take(messages, id).msg.ack();", "for (const id of settled) take(messages, id);");
+m(22, "messages waiting for a permit are dropped", "pending = waiting;", "pending = [];");
+m(23, "a crashed batch is acked instead of retried", "for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });", "for (const { msg } of messages.values()) msg.ack();");
+
+inFile("src/delivery/send.ts");
+m(24, "the log keeps 1 MB instead of 64 KB", "const LOGGED_BODY_BYTES = 64 * 1024;", "const LOGGED_BODY_BYTES = 1024 * 1024;");
+m(25, "a 5 s send timeout instead of 4 s", "export const SEND_TIMEOUT_MS = 4_000;", "export const SEND_TIMEOUT_MS = 5_000;");
+m(26, "redirects are followed", 'redirect: "manual",', 'redirect: "follow",');
+m(27, "only 10 KB of a response is read for attributes", "const READ_BODY_BYTES = 1_000_000;", "const READ_BODY_BYTES = 10_000;");
+
+inFile("src/delivery/standard-webhooks.ts");
+m(28, "webhook-timestamp in milliseconds", "const timestamp = Math.floor(now.getTime() / 1000).toString();", "const timestamp = now.getTime().toString();");
+m(29, "only the newest secret signs during a rotation", "signingSecrets.map((secret) => sign(secret, content))", "signingSecrets.slice(0, 1).map((secret) => sign(secret, content))");
+
+inFile("src/delivery/redact.ts");
+m(30, "API key headers are not redacted", "|api[-_]?key|", "|");
+m(31, "the auth scheme word is not kept", 'headers[name] = scheme ? `${scheme} [redacted]` : "[redacted]";', 'headers[name] = "[redacted]";');
+
+inFile("src/delivery/dead-letter.ts");
+m(32, "a dead letter is acked without being recorded", "        await limiterByName(env, limiter).markFailed(delivery_id, \"dead-lettered: the delivery consumer crashed on it repeatedly\");\n", "");
+m(33, "a dead letter that cannot be recorded is acked (lost)", "        msg.retry();", "        msg.ack();");
+
+inFile("src/delivery/message.ts");
+m(34, "delivery ids one character short", 'padStart(9, "0")', 'padStart(8, "0")');
+
+inFile("src/delivery/model.ts");
+m(35, "a first-release job loses its attribute update", "onSuccess: setsAttributes ? { templates: old.attributes, scope: old.scope } : null,", "onSuccess: null,");
+
+// ------------------------------------------------------------ src/limiter
+inFile("src/limiter/account-limiter.do.ts");
+m(36, "the in-flight idempotency key is not scoped to the account", "const key = idempotencyKey ? `${job.account}\\n${idempotencyKey}` : null;", "const key = idempotencyKey ? idempotencyKey : null;");
+m(37, "a duplicate does not wait for the in-flight send", "    const pending = this.accepting.get(key);\n    if (pending) return asDuplicate(pending);\n", "");
+m(38, "101 messages per sendBatch", "const MAX_SEND_BATCH = 100;", "const MAX_SEND_BATCH = 101;");
+m(39, "no stored-job size limit", "if (bytes > MAX_STORED_JOB_BYTES) {", "if (false) {");
+m(40, "a copy is sent while another consumer's lease is live", ' && this.permits.isLive(entry.leaseId, now)) return true;', ") return true;");
+m(41, "a copy of a retry that is not yet due is sent", 'return entry.status === "retrying" && entry.nextAttemptAt !== null && entry.nextAttemptAt > now + EARLY_SLACK_MS;', "return false;");
+m(42, "settle does not return the permits", "    if (leaseId) this.permits.release(leaseId);\n", "");
+m(43, "a KV write-through that fails throws out of settle", "    for (const outcome of await Promise.allSettled(writes)) {", "    await Promise.all(writes);\n    for (const outcome of [] as PromiseSettledResult<void>[]) {");
+m(44, "a failed attribute update is not recorded", "          error = `sent, but the attribute update failed: ${(err as Error).message}`;\n", "");
+m(45, "replay without its tenant check", "if (!original || original.job.account !== account) return null;", "if (!original) return null;");
+m(46, "the sweep is not re-armed while only log rows remain", "if (nextLease !== null || !this.log.isEmpty()) {", "if (nextLease !== null) {");
+m(47, "rows the queue refused are left behind", "    for (const id of failed) this.log.delete(id);\n", "");
+m(48, "the orphan sweep takes deliveries just touched", "const orphans = this.log.orphaned(now - ORPHANED_AFTER_MS, 100);", "const orphans = this.log.orphaned(now, 100);");
+
+inFile("src/limiter/delivery-log.ts");
+m(49, "the 24 h idempotency window is ignored (a year)", "const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;", "const IDEMPOTENCY_WINDOW_MS = 365 * 24 * 60 * 60 * 1000;");
+m(50, "a 1 h idempotency window", "const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;", "const IDEMPOTENCY_WINDOW_MS = 60 * 60 * 1000;");
+m(51, "the stored idempotency key is not scoped to the account", '"SELECT id FROM deliveries WHERE account = ? AND idempotency_key = ?', '"SELECT id FROM deliveries WHERE ? IS NOT NULL AND idempotency_key = ?');
+m(52, "retention 7 days instead of 30", "export const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;", "export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;");
+m(53, "row bound 5,000 instead of 50,000", "const RETENTION_ROWS = 50_000;", "const RETENTION_ROWS = 5_000;");
+m(54, "row bound 500,000 instead of 50,000", "const RETENTION_ROWS = 50_000;", "const RETENTION_ROWS = 500_000;");
+m(55, "the row bound also drops rows whose idempotency key is in force", "AND (idempotency_key IS NULL OR created_at <= ?)", "AND (? IS NOT NULL)");
+m(56, "retention also drops unfinished deliveries", "\"DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?\"", '"DELETE FROM deliveries WHERE updated_at < ?"');
+m(57, "get() is not scoped to the account", "FROM deliveries WHERE account = ? AND id = ?`", "FROM deliveries WHERE ? IS NOT NULL AND id = ?`");
+m(58, "the list is oldest first", "ORDER BY id DESC LIMIT ?`", "ORDER BY id LIMIT ?`");
+m(59, "a dead letter overrides a delivery already sent", "WHERE id = ? AND status NOT IN ('sent', 'failed')\",", "WHERE id = ?\",");
+m(60, "a later attempt without a response erases the logged response", "response = COALESCE(?, response), error = ?", "response = ?, error = ?");
+
+inFile("src/limiter/permits.ts");
+m(61, "the permit cap ignores other live leases", "const granted = Math.max(0, Math.min(wanted, cap - this.inUse(now)));", "const granted = Math.max(0, Math.min(wanted, cap));");
+m(62, "expired leases still hold permits", '"SELECT SUM(permits) AS n FROM leases WHERE expires_at > ?", now', '"SELECT SUM(permits) AS n FROM leases WHERE ? IS NOT NULL", now');
+m(63, "an expired lease still counts as live", '"SELECT 1 FROM leases WHERE id = ? AND expires_at > ?"', '"SELECT 1 FROM leases WHERE id = ? AND ? IS NOT NULL"');
+
+inFile("src/limiter/attribute-store.ts");
+m(64, "the trigger-time snapshot overrides the current stored values", "customer: { ...scope.customer, ...current },", "customer: { ...current, ...scope.customer },");
+m(65, "an attribute value may be 640 KB", "const MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;", "const MAX_ATTRIBUTE_VALUE_BYTES = 640 * 1024;");
+m(66, "a customer's attributes may take 2.5 MB", "const MAX_ATTRIBUTES_BYTES = 256 * 1024;", "const MAX_ATTRIBUTES_BYTES = 2560 * 1024;");
+m(67, "a response's attributes replace the stored ones instead of merging", "const merged = { ...this.get(account, customerId), ...values };", "const merged = { ...values };");
+m(68, "stored attributes are not scoped to the account", '"SELECT data FROM attributes WHERE account = ? AND customer_id = ?"', '"SELECT data FROM attributes WHERE ? IS NOT NULL AND customer_id = ?"');
+
+inFile("src/limiter/settings.ts");
+m(69, "default concurrency 1 instead of 600", 'return Number(this.read("concurrency") ?? DEFAULT_CONCURRENCY);', 'return Number(this.read("concurrency") ?? 1);');
+
+inFile("src/limiter/client.ts");
+m(70, "a job too large answers 503 instead of 413", 'outcome.reason === "too_large" ? "payload_too_large" : "unavailable"', '"unavailable"');
+
+// ------------------------------------------------------------ src/net
+inFile("src/net/target-guard.ts");
+m(71, "the .localdomain suffix is allowed", '  [".localdomain", "a local-network name"],\n', "");
+m(72, "ip6-localhost is allowed", '  ["ip6-localhost", "a loopback name"],\n', "");
+m(73, "localhost.localdomain is named a local-network name, not loopback", '  ["localhost.localdomain", "a loopback name"],\n', "");
+m(74, "169.254.169.254 is reported as link-local, not metadata", '  v4("169.254.169.254/32", "a cloud metadata address"), // AWS, GCP, Azure, DigitalOcean\n', "");
+m(75, "172.16/16 instead of 172.16/12", 'v4("172.16.0.0/12", "a private address"),', 'v4("172.16.0.0/16", "a private address"),');
+m(76, "ALLOW_PRIVATE_TARGETS=true is ignored", "  if (options.allowPrivate) return url;\n", "");
+m(77, "a trailing dot escapes the name checks", 'const host = hostname.toLowerCase().replace(/\\.+$/, "");', "const host = hostname.toLowerCase();");
+m(78, "IPv4-mapped IPv6 is not unwrapped", '  { form: "an IPv4-mapped", extract: (g) => (zero(g, 0, 5) && g[5] === 0xffff ? low32(g) : null) },\n', "");
+m(79, "Teredo's address is not inverted", "0xffffffff - low32(g)", "low32(g)");
+m(80, "a refused URL's password is shown in the message", 'return JSON.stringify(bounded.replace(/\\/\\/[^/?#]*@/, "//***@"));', "return JSON.stringify(bounded);");
+
+inFile("src/net/ip-literal.ts");
+m(81, "an octal part is read as decimal", "return parseInt(part.slice(1), 8);", "return Number(part);");
+m(82, "the last part may fill one value too many", "if (last >= 256 ** lastBytes) return null;", "if (last > 256 ** lastBytes) return null;");
+m(83, "a range includes the first address past it", "return address >= first && address < first + size;", "return address >= first && address <= first + size;");
+m(84, "'::' may stand for no group at all", "missing !== 0 : missing < 1) return null;", "missing !== 0 : missing < 0) return null;");
+
+// ------------------------------------------------------------ src/auth
+inFile("src/auth/authenticate.ts");
+m(85, "a key may act on another account", 'if (principal.kind === "key" && principal.account !== id) {', "if (false) {");
+m(86, "admin-only routes accept a service key", 'if (c.get("principal").kind !== "admin") throw', "if (false) throw");
+m(87, "a missing account is not a 404", "  if (!account) throw new AppError(\"not_found\", `Account ${id} does not exist`);\n", "");
+
+inFile("src/auth/secrets.ts");
+m(88, "any presented admin token matches", "return crypto.subtle.timingSafeEqual(ha, hb);", "return true;");
+m(89, "service keys of 128 bits instead of 192", "return `ehk_${base64Url(crypto.getRandomValues(new Uint8Array(24)))}`;", "return `ehk_${base64Url(crypto.getRandomValues(new Uint8Array(16)))}`;");
+
+// ------------------------------------------------------------ src/store
+inFile("src/store/keys.ts");
+m(90, "KV attribute keys are not scoped to the account", "attributes: (account: AccountId, customerId: CustomerId) => `${account}:${customerId}`,", "attributes: (account: AccountId, customerId: CustomerId) => `${customerId}`,");
+
+inFile("src/store/service-keys.ts");
+m(91, "a revoked key's hash entry is kept (it still authenticates)", "  await kv.delete(kvKeys.keyHash(stored.hash));\n", "");
+m(92, "no ehk_ prefix check before the lookup", '  if (!presented.startsWith("ehk_")) return null;\n', "", {
+  equivalent:
+    "only ehk_ keys are ever stored under keyhash:, so a string without the prefix is not found by its hash either; the check saves a SHA-256 and a KV read, which no test can observe",
+});
+
+inFile("src/store/accounts.ts");
+m(93, "a signing secret of 16 bytes is accepted", "return bytes !== null && bytes >= 24 && bytes <= 64;", "return bytes !== null && bytes >= 16 && bytes <= 64;");
+m(94, "concurrency up to 100,000", "concurrency: z.number().int().min(1).max(10_000).optional(),", "concurrency: z.number().int().min(1).max(100_000).optional(),");
+m(95, "accounts of a shard get a limiter each", "return account.shard ? `shard:${account.shard}` : `account:${account.id}`;", "return `account:${account.id}`;");
+
+inFile("src/store/ids.ts");
+m(96, "resource ids of 65 characters", "const RESOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;", "const RESOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,64}$/;");
+m(97, "customer ids of 512 bytes", "const MAX_CUSTOMER_ID_BYTES = 256;", "const MAX_CUSTOMER_ID_BYTES = 512;");
+
+inFile("src/store/secret-box.ts");
+m(98, "AES-GCM with an all-zero IV", "const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));", "const iv = new Uint8Array(IV_BYTES);");
+
+inFile("src/store/signing-secrets.ts");
+m(99, "the previous signing secret signs for 1 h instead of 24 h", "export const SIGNING_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;", "export const SIGNING_SECRET_OVERLAP_MS = 60 * 60 * 1000;");
+
+// ------------------------------------------------------------ routes
+inFile("src/routes/triggers.ts");
+m(100, "stored attributes win over the trigger's own values", "customer: { ...stored, ...input.customer }", "customer: { ...input.customer, ...stored }");
+m(101, "stored attributes are not read at trigger time", "customer: { ...stored, ...input.customer }", "customer: input.customer");
+m(102, "the Idempotency-Key header is ignored", 'const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));', "const idempotencyKey = input.idempotency_key;");
+m(103, "idempotency keys of 1,024 characters", "const IdempotencyKey = z.string().min(1).max(256);", "const IdempotencyKey = z.string().min(1).max(1024);");
+m(104, "attribute templates are never kept for after the response", "onSuccess: setsAttributes ? { templates: action.attributes, scope } : null,", "onSuccess: null,");
+m(105, "the trigger renders with private targets allowed", "const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });", "const { request, warnings } = renderRequest(action, scope, { allowPrivate: true });");
+
+inFile("src/routes/actions.ts");
+m(106, "actionFor without its tenant check", "export async function actionFor(c: Context<AppEnv>): Promise<{ account: Account; action: Action }> {\n  const accountId = accountIdFor(c);", 'export async function actionFor(c: Context<AppEnv>): Promise<{ account: Account; action: Action }> {\n  const accountId = c.req.param("account")!;');
+
+// ------------------------------------------------------------ templates (the two the issue names)
+inFile("src/templates/liquid.ts");
+m(107, "a template cache of 5", "const MAX_CACHED = 500;", "const MAX_CACHED = 5;");
+inFile("src/templates/render-limits.ts");
+m(108, "a render step limit of 100 M", "export const RENDER_STEP_LIMIT = 100_000;", "export const RENDER_STEP_LIMIT = 100_000_000;");
+
+export const mutants = list;
