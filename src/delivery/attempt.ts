@@ -2,18 +2,19 @@ import type { AttemptResult, GrantedDelivery } from "../limiter/protocol";
 import { assertAllowedTarget } from "../net/target-guard";
 import { isRetryableStatus, isSuccessStatus, retryDelaySeconds } from "./backoff";
 import { sendOnce, truncateForLog, type SendOutcome } from "./send";
-import { standardWebhookHeaders } from "./standard-webhooks";
+
+/** Signature headers for one attempt's body: Standard Webhooks, or Customer.io's for reporting webhooks. */
+export type Signer = (deliveryId: string, body: string) => Promise<Record<string, string>>;
 
 interface AttemptContext {
   delivery: GrantedDelivery;
   /**
-   * The account's secrets to sign with, newest first (two while a rotation
-   * overlaps); none sends unsigned. An Error when the stored secrets could
-   * not be opened (ENCRYPTION_KEY missing or wrong): nothing is sent unsigned
-   * in their place, and the attempt fails and is retried, which leaves time
-   * to fix the setting.
+   * Signs the attempt. An Error when the secrets could not be opened
+   * (ENCRYPTION_KEY missing or wrong): nothing is sent unsigned in their
+   * place, and the attempt fails and is retried, which leaves time to fix
+   * the setting.
    */
-  signingSecrets: readonly string[] | Error;
+  signer: Signer | Error;
   allowPrivate: boolean;
   schedule: readonly number[];
 }
@@ -27,11 +28,11 @@ type Refusal = { ok: false; refused: true; error: string; durationMs: 0 };
  */
 export async function attemptDelivery(ctx: AttemptContext): Promise<{ result: AttemptResult; retryInSeconds: number | null }> {
   const at = new Date();
-  if (ctx.signingSecrets instanceof Error) {
-    const problem = `cannot sign: ${ctx.signingSecrets.message}`;
+  if (ctx.signer instanceof Error) {
+    const problem = `cannot sign: ${ctx.signer.message}`;
     return retryOrFail(ctx, { id: ctx.delivery.id, attempt: { at: at.toISOString(), error: problem, duration_ms: 0 } }, problem, null, at);
   }
-  const outcome = await sendGuarded(ctx, ctx.signingSecrets);
+  const outcome = await sendGuarded(ctx, ctx.signer);
   if (!outcome.ok) {
     const attempt = { at: at.toISOString(), error: outcome.error, duration_ms: outcome.durationMs };
     const base = { id: ctx.delivery.id, attempt };
@@ -70,12 +71,12 @@ function retryOrFail(ctx: AttemptContext, base: Omit<AttemptResult, "next">, pro
  * changed since the trigger was accepted. A refused target or a secret that
  * cannot sign is a final failure, recorded with the reason.
  */
-async function sendGuarded(ctx: AttemptContext, signingSecrets: readonly string[]): Promise<SendOutcome | Refusal> {
+async function sendGuarded(ctx: AttemptContext, signer: Signer): Promise<SendOutcome | Refusal> {
   const { request, id } = ctx.delivery;
   let signed: Record<string, string>;
   try {
     assertAllowedTarget(request.url, { allowPrivate: ctx.allowPrivate });
-    signed = await standardWebhookHeaders(id, request.body ?? "", signingSecrets);
+    signed = await signer(id, request.body ?? "");
   } catch (err) {
     return { ok: false, refused: true, error: (err as Error).message, durationMs: 0 };
   }

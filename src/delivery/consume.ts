@@ -2,14 +2,11 @@ import { allowPrivateTargets, type Bindings } from "../env";
 import type { AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
-import { getAccount } from "../store/accounts";
-import type { AccountId } from "../store/ids";
-import { secretBox } from "../store/secret-box";
-import { openSigningSecrets } from "../store/signing-secrets";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
 import { DeliveryMessage } from "./message";
 import { SEND_TIMEOUT_MS } from "./send";
+import { loadSenders } from "./senders";
 
 /** Cloudflare lets one invocation keep 6 connections open; more would queue inside the runtime anyway. */
 const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
@@ -59,7 +56,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
   }
   try {
     const stub = limiterByName(env, limiter);
-    const signingSecrets = await loadSigningSecrets(env, group.map((entry) => entry.body.account));
+    const senders = await loadSenders(env, group.map((entry) => entry.body.account));
     const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
     const started = Date.now();
     let pending = [...messages.keys()];
@@ -76,14 +73,14 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
             slot(() =>
               attemptDelivery({
                 delivery,
-                signingSecrets: signingSecrets.get(delivery.account) ?? [],
+                signer: senders.signerFor(delivery),
                 allowPrivate: allowPrivateTargets(env),
                 schedule,
               }),
             ),
           ),
         );
-        await stub.settle(leaseId, attempts.map(({ result }) => result));
+        await stub.settle(leaseId, attempts.map(({ result }) => result), senders.reportingTargets());
         for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) take(messages, result.id).msg.ack();
         const retries = attempts.filter((a) => a.retryInSeconds !== null);
         await handBack(env, retries.map((a) => ({ ...take(messages, a.result.id), delaySeconds: a.retryInSeconds! })));
@@ -126,27 +123,4 @@ async function handBack(env: Bindings, items: Array<{ msg: Msg; body: DeliveryMe
     console.error("re-enqueue failed; retrying the original messages", String(err));
     for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });
   }
-}
-
-/**
- * Each account's signing secrets, opened once per batch (an account belongs to
- * one limiter, so to one group). A deleted account signs with nothing; one
- * whose secrets do not open gets the Error, so its deliveries are retried
- * rather than sent unsigned, and the other accounts of the batch go ahead.
- */
-async function loadSigningSecrets(env: Bindings, ids: AccountId[]): Promise<Map<string, readonly string[] | Error>> {
-  const unique = [...new Set(ids)];
-  const box = secretBox(env.ENCRYPTION_KEY);
-  const now = new Date();
-  const secrets = await Promise.all(
-    unique.map(async (id) => {
-      const account = await getAccount(env.CONFIG, id);
-      if (!account) return [];
-      return openSigningSecrets(account, box, now).catch((err: Error) => {
-        console.error("cannot open the signing secrets of account", id, err.message);
-        return err;
-      });
-    }),
-  );
-  return new Map(unique.map((id, i) => [id, secrets[i]!]));
 }

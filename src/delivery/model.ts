@@ -23,7 +23,11 @@ export interface LoggedResponse {
  * deliveries; the queue, consumer, retry policy, limiter, log and replay
  * serve them all, so a new kind adds a source, not a pipeline.
  */
-export type DeliverySource = { kind: "action"; id: ActionId } | { kind: "destination"; id: DestinationId };
+export type DeliverySource =
+  | { kind: "action"; id: ActionId }
+  | { kind: "destination"; id: DestinationId }
+  /** A reporting webhook about another delivery, whose id it carries. */
+  | { kind: "reporting"; id: string };
 export type DeliveryKind = DeliverySource["kind"];
 
 /** An action's attribute templates and the inputs they render against, after a 2xx. */

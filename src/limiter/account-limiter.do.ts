@@ -8,6 +8,7 @@ import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
 import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
+import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
 import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
@@ -158,6 +159,7 @@ export class AccountLimiter extends DurableObject<Env> {
       else pending.push({
         id,
         account: entry.job.account,
+        kind: entry.job.source.kind,
         request: entry.job.request,
         setsAttributes: entry.job.onSuccess !== null,
         attempts: entry.attempts.length,
@@ -194,9 +196,10 @@ export class AccountLimiter extends DurableObject<Env> {
    * action's attribute templates render here, one delivery at a time, so
    * concurrent increments for one customer all count.
    */
-  async settle(leaseId: string | null, results: AttemptResult[]): Promise<void> {
+  async settle(leaseId: string | null, results: AttemptResult[], reporting: Record<string, ReportingTarget> = {}): Promise<void> {
     const now = Date.now();
     const written = new Map<string, AttributeUpdate>();
+    const outcomes: DeliveryOutcome[] = [];
     for (const result of results) {
       let error = result.next.status === "sent" ? undefined : result.next.error;
       // fullBody comes only with jobs that set attributes; only then is the stored job read.
@@ -211,9 +214,26 @@ export class AccountLimiter extends DurableObject<Env> {
       }
       const nextAttemptAt = result.next.status === "retrying" ? result.next.at : undefined;
       this.log.recordAttempt(result.id, result.attempt, { status: result.next.status, response: result.response, error, nextAttemptAt }, now);
+      const metric = result.next.status === "retrying" ? "attempted" : result.next.status;
+      const outcome = this.log.outcome(result.id, metric, { status: result.attempt.status, error: error ?? result.attempt.error });
+      if (outcome) outcomes.push(outcome);
     }
     if (leaseId) this.permits.release(leaseId);
-    await this.writeThrough([...written.values()]);
+    await Promise.all([this.writeThrough([...written.values()]), this.report(outcomes, reporting, now)]);
+  }
+
+  /**
+   * Reporting webhooks for the outcomes just recorded, created here in bulk
+   * (one acceptMany), by the code that records them. If they cannot be queued
+   * now, their rows stay and the orphan sweep queues them later; the outcome
+   * itself is already recorded either way.
+   */
+  private async report(outcomes: DeliveryOutcome[], targets: Record<string, ReportingTarget>, now: number): Promise<void> {
+    const requests = reportingDeliveries(outcomes, targets, new Date(now));
+    if (requests.length === 0 || !this.settings.name) return;
+    const results = await this.acceptMany(this.settings.name, requests);
+    const lost = results.filter((result) => !result.ok).length;
+    if (lost > 0) console.error(`${lost} reporting webhooks could not be queued`);
   }
 
   /**
@@ -232,8 +252,11 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   /** Ends a delivery that can no longer be attempted (dead-lettered). */
-  async markFailed(id: string, reason: string): Promise<void> {
-    this.log.fail(id, reason, Date.now());
+  async markFailed(id: string, reason: string, reporting: Record<string, ReportingTarget> = {}): Promise<void> {
+    const now = Date.now();
+    this.log.fail(id, reason, now);
+    const outcome = this.log.outcome(id, "failed", { error: reason });
+    if (outcome) await this.report([outcome], reporting, now);
   }
 
   async getDelivery(account: string, id: string): Promise<DeliveryView | null> {

@@ -1,4 +1,6 @@
 import { redactRequest } from "../delivery/redact";
+import type { DeliveryOutcome, ReportingMetric } from "../reporting/outcome-events";
+import type { AccountId } from "../store/ids";
 import { readJob, type Attempt, type DeliveryJob, type DeliveryKind, type DeliveryStatus, type DeliveryView, type LoggedResponse } from "../delivery/model";
 
 /** How long an idempotency key maps to its first delivery. */
@@ -190,6 +192,29 @@ export class DeliveryLog {
       "UPDATE deliveries SET status = 'failed', error = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ? AND status NOT IN ('sent', 'failed')",
       error, now, id,
     );
+  }
+
+  /** What a reporting webhook says about a delivery's latest outcome. */
+  outcome(id: string, metric: ReportingMetric, detail: { status?: number; error?: string }): DeliveryOutcome | null {
+    const row = this.sql
+      .exec<{ account: string; kind: string; source: string; customer_id: string; url: string; attempt: number }>(
+        `SELECT account, kind, source, customer_id, json_extract(job, '$.request.url') AS url, json_array_length(attempts) AS attempt
+         FROM deliveries WHERE id = ?`,
+        id,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    return {
+      account: row.account as AccountId,
+      deliveryId: id,
+      kind: row.kind as DeliveryKind,
+      source: row.source,
+      customerId: row.customer_id === "" ? null : row.customer_id,
+      url: row.url,
+      metric,
+      attempt: row.attempt,
+      ...detail,
+    };
   }
 
   get(account: string, id: string): DeliveryView | null {

@@ -1,4 +1,4 @@
-import type { Attempt, DeliveryJob, LoggedResponse } from "../delivery/model";
+import type { Attempt, DeliveryJob, DeliveryKind, LoggedResponse } from "../delivery/model";
 import type { RenderedRequest } from "../templates/render-request";
 
 // What the trigger route and the queue consumer exchange with the AccountLimiter.
@@ -26,6 +26,8 @@ export type AcceptOutcome =
 export interface GrantedDelivery {
   id: string;
   account: string;
+  /** Reporting webhooks are signed Customer.io's way; every other kind with Standard Webhooks. */
+  kind: DeliveryKind;
   request: RenderedRequest;
   /** Whether a 2xx body is rendered into attributes (then the whole body is sent back). */
   setsAttributes: boolean;
