@@ -7,8 +7,10 @@ import { actionRunRoutes } from "./routes/action-runs";
 import { actionRoutes } from "./routes/actions";
 import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
+import { inboundRoutes } from "./routes/inbound";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
+import { sourceRoutes } from "./routes/sources";
 import { trackingRoutes } from "./routes/tracking";
 
 /** The HTTP API: one sub-app per resource, one error shape for everything. */
@@ -17,11 +19,13 @@ export function createApp() {
 
   app.route("/", metaRoutes);
   app.route("/", trackingRoutes);
+  app.route("/v1/inbound", inboundRoutes);
   app.use("/v1/accounts/*", authenticate);
   app.route("/v1/accounts/:account/actions", actionRoutes);
   app.route("/v1/accounts/:account/actions", actionRunRoutes);
   app.route("/v1/accounts/:account/actions", triggerRoutes);
   app.route("/v1/accounts/:account/destinations", destinationRoutes);
+  app.route("/v1/accounts/:account/sources", sourceRoutes);
   app.route("/v1/accounts/:account/deliveries", deliveryRoutes);
   app.route("/v1/accounts/:account/customers", customerRoutes);
   app.route("/v1/accounts", accountRoutes);

@@ -13,6 +13,7 @@ const STATUS_BY_CODE = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   payload_too_large: 413,
   internal: 500,
   unavailable: 503,

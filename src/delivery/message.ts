@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sortableId } from "../lib/sortable-id";
 import { AccountId, DeliveryId } from "../store/ids";
 
 /**
@@ -17,13 +18,7 @@ export const DeliveryMessage = z.object({
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
-/**
- * Delivery ids sort by creation time (a base-36 millisecond prefix), so the
- * log pages newest-first by id alone; 10 random base-32 characters (50 bits)
- * keep ids of the same millisecond apart.
- */
+/** Delivery ids sort by creation time (lib/sortable-id.ts). */
 export function newDeliveryId(now = Date.now()): DeliveryId {
-  let suffix = "";
-  for (const byte of crypto.getRandomValues(new Uint8Array(10))) suffix += (byte & 31).toString(32);
-  return `dlv_${now.toString(36).padStart(9, "0")}${suffix}` as DeliveryId;
+  return sortableId("dlv", now) as DeliveryId;
 }

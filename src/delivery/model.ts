@@ -1,4 +1,4 @@
-import type { AccountId, ActionId, CustomerId, DestinationId } from "../store/ids";
+import type { AccountId, ActionId, CustomerId, DestinationId, SourceId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
 import type { RenderScope } from "../templates/scope";
 
@@ -27,7 +27,9 @@ export type DeliverySource =
   | { kind: "action"; id: ActionId }
   | { kind: "destination"; id: DestinationId }
   /** A reporting webhook about another delivery, whose id it carries. */
-  | { kind: "reporting"; id: string };
+  | { kind: "reporting"; id: string }
+  /** An inbound event forwarded to the application. */
+  | { kind: "forward"; id: SourceId };
 export type DeliveryKind = DeliverySource["kind"];
 
 /** An action's attribute templates and the inputs they render against, after a 2xx. */

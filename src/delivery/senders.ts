@@ -5,7 +5,7 @@ import { getAccount, type Account } from "../store/accounts";
 import type { AccountId } from "../store/ids";
 import { secretBox, type SecretBox } from "../store/secret-box";
 import { openSigningSecrets } from "../store/signing-secrets";
-import { signCustomerIo } from "../reporting/cio-signature";
+import { signCustomerIo } from "../verify/customerio";
 import type { Signer } from "./attempt";
 import { standardWebhookHeaders } from "./standard-webhooks";
 

@@ -3,13 +3,15 @@ import { newId } from "../auth/secrets";
 import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
 import type { DeliveryJob, DeliveryView } from "../delivery/model";
 import { byteLength } from "../lib/encoding";
+import { sortableId } from "../lib/sortable-id";
 import type { AccountId, CustomerId, DeliveryId } from "../store/ids";
 import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
 import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
+import { INBOUND_SCHEMA, InboundLog, type InboundEvent, type InboundFilter } from "./inbound-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
-import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery } from "./protocol";
+import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery, InboundOutcome, ReceivedInbound } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the log and sweeps for orphans at least this often. */
@@ -41,6 +43,7 @@ export class AccountLimiter extends DurableObject<Env> {
   private readonly permits: Permits;
   private readonly attributes: AttributeStore;
   private readonly settings: LimiterSettings;
+  private readonly inbound: InboundLog;
   /** Accepts whose queue send is in flight, by idempotency key: a duplicate waits for the outcome. */
   private readonly accepting = new Map<string, Promise<AcceptOutcome>>();
   /** The alarm time as this instance last saw it; saves a storage read on every accept. */
@@ -50,11 +53,12 @@ export class AccountLimiter extends DurableObject<Env> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     migrateDeliveryLog(sql);
-    sql.exec(DELIVERY_SCHEMA + PERMIT_SCHEMA + ATTRIBUTE_SCHEMA + SETTINGS_SCHEMA);
+    sql.exec(DELIVERY_SCHEMA + PERMIT_SCHEMA + ATTRIBUTE_SCHEMA + SETTINGS_SCHEMA + INBOUND_SCHEMA);
     this.log = new DeliveryLog(sql);
     this.permits = new Permits(sql);
     this.attributes = new AttributeStore(sql);
     this.settings = new LimiterSettings(sql);
+    this.inbound = new InboundLog(sql);
   }
 
   /** The cap every account of this limiter shares: the concurrency most recently saved on any of them. */
@@ -278,11 +282,51 @@ export class AccountLimiter extends DurableObject<Env> {
     return values;
   }
 
+  /**
+   * Records a verified inbound event and, when it is to be forwarded, accepts
+   * the forward in the same call. The same dedupe key (a signature) within
+   * its window is recorded as a duplicate and forwards nothing. If the
+   * forward cannot be queued, nothing is recorded and the sender is told to
+   * try again.
+   */
+  async receiveInbound(limiter: string, event: ReceivedInbound, forward: AcceptRequest | null): Promise<InboundOutcome> {
+    const now = Date.now();
+    const id = sortableId("in", now);
+    const first = event.dedupeKey ? this.inbound.firstWith(event.account, event.source, event.dedupeKey, now - event.dedupeWindowMs) : null;
+    const status = first ? "duplicate" : event.filtered ? "filtered" : "accepted";
+    this.inbound.insert({ id, account: event.account, source: event.source, status, type: event.type, receivedAt: now, sentAt: event.sentAt, dedupeKey: event.dedupeKey, body: event.body, reason: first ? `a replay of ${first}` : null });
+    await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    if (status !== "accepted" || !forward) return { ok: true, eventId: id, duplicate: status === "duplicate", deliveryId: null };
+    const [outcome] = await this.acceptMany(limiter, [forward]);
+    if (!outcome!.ok) {
+      this.inbound.delete(id);
+      return outcome!;
+    }
+    this.inbound.setDelivery(id, outcome!.deliveryId);
+    return { ok: true, eventId: id, duplicate: false, deliveryId: outcome!.deliveryId };
+  }
+
+  /** Records a request that failed verification: why, and nothing of its body. */
+  async refuseInbound(account: AccountId, source: string, reason: string): Promise<void> {
+    const now = Date.now();
+    this.inbound.insert({ id: sortableId("in", now), account, source, status: "refused", type: null, receivedAt: now, sentAt: null, dedupeKey: null, body: null, reason });
+    await this.ensureAlarm(now + SWEEP_EVERY_MS);
+  }
+
+  async getInbound(account: AccountId, source: string, id: string): Promise<InboundEvent | null> {
+    return this.inbound.get(account, source, id);
+  }
+
+  async listInbound(account: AccountId, source: string, filter: InboundFilter): Promise<InboundEvent[]> {
+    return this.inbound.list(account, source, filter);
+  }
+
   /** Expires abandoned leases, prunes the log, re-queues orphans; re-arms while there is work. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.permits.dropExpired(now);
     this.log.prune(now);
+    this.inbound.prune(now);
     await this.requeueOrphans(now);
     const nextLease = this.permits.nextExpiry();
     this.alarmAt = null;

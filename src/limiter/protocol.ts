@@ -1,4 +1,5 @@
 import type { Attempt, DeliveryJob, DeliveryKind, LoggedResponse } from "../delivery/model";
+import type { AccountId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
 
 // What the trigger route and the queue consumer exchange with the AccountLimiter.
@@ -53,3 +54,23 @@ export interface AttemptResult {
   /** The whole response body: present exactly when the job has attribute templates to render against it. */
   fullBody?: string;
 }
+
+/** A verified inbound request, as the limiter records it. */
+export interface ReceivedInbound {
+  account: AccountId;
+  source: string;
+  type: string | null;
+  /** The sender's own timestamp, when its scheme signs one (ms). */
+  sentAt: number | null;
+  /** What makes a replay recognisable (the signature); null when nothing does. */
+  dedupeKey: string | null;
+  dedupeWindowMs: number;
+  /** The first 64 KB. */
+  body: string;
+  /** Verified, but of a type the source does not take: recorded, not forwarded. */
+  filtered: boolean;
+}
+
+export type InboundOutcome =
+  | { ok: true; eventId: string; duplicate: boolean; deliveryId: string | null }
+  | { ok: false; reason: "too_large" | "queue_unavailable"; message: string };

@@ -56,7 +56,10 @@ export function reportingDeliveries(outcomes: DeliveryOutcome[], targets: Record
 
 /** The body of a reporting webhook, in Customer.io's shape: `{event_id, object_type, metric, timestamp, data}`. */
 export function reportingEvent(outcome: DeliveryOutcome, now: Date) {
-  const source = outcome.kind === "action" ? { action_id: outcome.source } : { destination_id: outcome.source };
+  const source =
+    outcome.kind === "action" ? { action_id: outcome.source }
+    : outcome.kind === "destination" ? { destination_id: outcome.source }
+    : { source_id: outcome.source };
   return {
     event_id: `${outcome.deliveryId}.${outcome.attempt}.${outcome.metric}`,
     object_type: "webhook",

@@ -1,4 +1,4 @@
-import type { AccountId, ActionId, CustomerId, DestinationId, KeyId } from "./ids";
+import type { AccountId, ActionId, CustomerId, DestinationId, KeyId, SourceId } from "./ids";
 
 /**
  * Every KV key edgehook reads or writes is built here, so the layout is
@@ -10,6 +10,7 @@ import type { AccountId, ActionId, CustomerId, DestinationId, KeyId } from "./id
  *             acct:{account}:key:{keyId}           service key metadata (hash, never the key)
  *             acct:{account}:action:{actionId}     webhook action
  *             acct:{account}:destination:{destId}  Data Pipelines destination (shared secret sealed)
+ *             acct:{account}:source:{sourceId}     inbound webhook source (secrets sealed)
  *             keyhash:{sha256(key)}                lookup from a presented key to its account
  * ATTRIBUTES: {account}:{customerId}               customer attributes (read replica); the account
  *                                                  has no ":", so the first ":" ends it
@@ -25,6 +26,8 @@ export const kvKeys = {
   actionPrefix: (account: AccountId) => `acct:${account}:action:`,
   destination: (account: AccountId, destinationId: DestinationId) => `acct:${account}:destination:${destinationId}`,
   destinationPrefix: (account: AccountId) => `acct:${account}:destination:`,
+  source: (account: AccountId, sourceId: SourceId) => `acct:${account}:source:${sourceId}`,
+  sourcePrefix: (account: AccountId) => `acct:${account}:source:`,
   attributes: (account: AccountId, customerId: CustomerId) => `${account}:${customerId}`,
 };
 

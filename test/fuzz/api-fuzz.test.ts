@@ -142,6 +142,13 @@ const routes = [
   fc.record({ method: fc.constant("DELETE"), path: fc.tuple(accountPart, customerPart, namePart).map(([a, c, n]) => `/v1/accounts/${a}/customers/${c}/attributes/${n}`), body: noBody }),
   fc.record({ method: fc.constantFrom("PUT", "GET", "DELETE"), path: fc.tuple(accountPart, actionPart).map(([a, d]) => `/v1/accounts/${a}/destinations/${d}`), body: fc.oneof(destinationBody, body) }),
   fc.record({ method: fc.constant("GET"), path: accountPart.map((a) => `/v1/accounts/${a}/destinations`), body: noBody }),
+  fc.record({
+    method: fc.constantFrom("PUT", "GET", "DELETE"),
+    path: fc.tuple(accountPart, actionPart).map(([a, src]) => `/v1/accounts/${a}/sources/${src}`),
+    body: fc.oneof(fc.record({ provider: fc.constantFrom("customerio", "standard-webhooks", "x-signature", "nope"), secret: fc.string({ maxLength: 30 }), forward_url: fc.constantFrom(() => sink, () => "nope"), events: fc.array(fc.string({ maxLength: 8 })), tolerance_s: fc.integer({ min: -1, max: 5000 }) }, { requiredKeys: [] }).map((b) => ({ ...b, forward_url: typeof b.forward_url === "function" ? b.forward_url() : b.forward_url })), body),
+  }),
+  fc.record({ method: fc.constant("GET"), path: fc.tuple(accountPart, actionPart, deliveryPart).map(([a, src, e]) => `/v1/accounts/${a}/sources/${src}/events${e.length % 2 ? `/${e}` : `?status=${e}`}`), body: noBody }),
+  fc.record({ method: fc.constant("POST"), path: fc.tuple(accountPart, actionPart).map(([a, src]) => `/v1/inbound/${a}/${src}`), body }),
   fc.record({ method: fc.constant("POST"), path: fc.constantFrom("track", "identify", "page", "screen", "group", "alias", "batch").map((call) => `/v1/${call}`), body }),
   fc.record({ method: fc.constantFrom("PATCH", "POST"), path: fc.tuple(accountPart, actionPart).map(([a, b]) => `/v1/${a}/${b}`), body }),
 ];
