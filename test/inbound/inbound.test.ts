@@ -187,7 +187,7 @@ describe("an X-Signature source", () => {
 });
 
 describe("sources: configuration and isolation", () => {
-  it("never shows a secret, needs one to be created, and refuses a private forward when private targets are off", async () => {
+  it("never shows a secret, needs one to be created, and refuses an unknown provider", async () => {
     const account = await makeAccount();
     const saved = await source(account, "s1", { provider: "customerio", secret: SECRET });
     expect(JSON.stringify(saved)).not.toContain(SECRET);
