@@ -86,19 +86,35 @@ describe("reporting webhooks", () => {
     expect(reported[0]).toMatchObject({ metric: "failed", data: { delivery_id: bad.body.delivery_id } });
   });
 
-  it("reports a destination's deliveries too, naming the destination", async () => {
+  it("reports a destination's deliveries too (attempted, then sent), naming the destination", async () => {
     const reports = uniqueId("dest");
     const account = await reportingAccount(reports);
     const { key } = await makeKey(account);
-    await api("PUT", `/v1/accounts/${account}/destinations/crm`, { url: target(uniqueId("crm")) });
+    await api("PUT", `/v1/accounts/${account}/destinations/crm`, { url: target(uniqueId("crm"), "fail=1&status=500") });
     const res = await exports.default.fetch("http://edgehook.test/v1/track", {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Basic ${btoa(`${key}:`)}` },
       body: JSON.stringify({ userId: "u1", event: "Signed Up", messageId: "m-1" }),
     });
     expect(res.status).toBe(200);
-    const [sent] = await reportsAt(reports, 1);
-    expect(sent).toMatchObject({ metric: "sent", data: { destination_id: "crm", customer_id: null, attempt: 1, status: 200 } });
+    const [attempted, sent] = await reportsAt(reports, 2);
+    expect(attempted).toMatchObject({ metric: "attempted", data: { destination_id: "crm", customer_id: null, attempt: 1, status: 500 } });
+    expect(sent).toMatchObject({ metric: "sent", data: { destination_id: "crm", customer_id: null, attempt: 2, status: 200 } });
+  });
+
+  it("reports webhook_failed for a destination's final failure", async () => {
+    const reports = uniqueId("destfail");
+    const account = await reportingAccount(reports);
+    const { key } = await makeKey(account);
+    await api("PUT", `/v1/accounts/${account}/destinations/crm`, { url: target(uniqueId("crm-gone"), "status=410") });
+    const res = await exports.default.fetch("http://edgehook.test/v1/track", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Basic ${btoa(`${key}:`)}` },
+      body: JSON.stringify({ userId: "u1", event: "Signed Up", messageId: "m-2" }),
+    });
+    expect(res.status).toBe(200);
+    const [failed] = await reportsAt(reports, 1);
+    expect(failed).toMatchObject({ metric: "failed", data: { destination_id: "crm", attempt: 1, status: 410, error: "receiver answered 410" } });
   });
 
   it("a reporting target that fails, then succeeds, gets each event once, and nothing is reported about the reports", async () => {
