@@ -7,6 +7,7 @@ import { actionRunRoutes } from "./routes/action-runs";
 import { actionRoutes } from "./routes/actions";
 import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
+import { gistRoutes } from "./routes/gist";
 import { inboundRoutes } from "./routes/inbound";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
@@ -20,6 +21,7 @@ export function createApp() {
   app.route("/", metaRoutes);
   app.route("/", trackingRoutes);
   app.route("/v1/inbound", inboundRoutes);
+  app.route("/", gistRoutes);
   app.use("/v1/accounts/*", authenticate);
   app.route("/v1/accounts/:account/actions", actionRoutes);
   app.route("/v1/accounts/:account/actions", actionRunRoutes);

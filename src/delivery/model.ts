@@ -29,7 +29,9 @@ export type DeliverySource =
   /** A reporting webhook about another delivery, whose id it carries. */
   | { kind: "reporting"; id: string }
   /** An inbound event forwarded to the application. */
-  | { kind: "forward"; id: SourceId };
+  | { kind: "forward"; id: SourceId }
+  /** In-app messages relayed to Gist. */
+  | { kind: "gist"; id: "relay" };
 export type DeliveryKind = DeliverySource["kind"];
 
 /** An action's attribute templates and the inputs they render against, after a 2xx. */

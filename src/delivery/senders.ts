@@ -15,6 +15,8 @@ interface AccountSending {
   standard: Signer | Error;
   /** Customer.io's reporting signature, with the reporting secret; null without reporting. */
   reporting: Signer | Error | null;
+  /** The upstream Gist credentials, for relayed in-app messages; null without Gist. */
+  gist: Signer | Error | null;
   target: ReportingTarget | null;
 }
 
@@ -37,6 +39,7 @@ export async function loadSenders(env: Bindings, ids: AccountId[]) {
       const account = byAccount.get(delivery.account);
       if (!account) return unsigned;
       if (delivery.kind === "reporting") return account.reporting ?? new Error("the account has no reporting secret any more");
+      if (delivery.kind === "gist") return account.gist ?? new Error("the account has no Gist credentials any more");
       return account.standard;
     },
     /** Where each account reports outcomes, for the limiter's settle. */
@@ -49,8 +52,8 @@ export async function loadSenders(env: Bindings, ids: AccountId[]) {
 const unsigned: Signer = (id, body) => standardWebhookHeaders(id, body, []);
 
 async function sendingOf(account: Account | null, box: SecretBox, now: Date): Promise<AccountSending> {
-  if (!account) return { standard: unsigned, reporting: null, target: null };
-  const [standard, reporting] = await Promise.all([
+  if (!account) return { standard: unsigned, reporting: null, gist: null, target: null };
+  const [standard, reporting, gist] = await Promise.all([
     openSigningSecrets(account, box, now).then(
       (secrets): Signer => (id, body) => standardWebhookHeaders(id, body, secrets),
       (err: Error) => opened(err, account.id, "signing"),
@@ -61,9 +64,16 @@ async function sendingOf(account: Account | null, box: SecretBox, now: Date): Pr
           (err: Error) => opened(err, account.id, "reporting"),
         )
       : null,
+    account.gist ? gistHeaders(account.gist, box).catch((err: Error) => opened(err, account.id, "Gist")) : null,
   ]);
   const target = account.reporting ? { url: account.reporting.url, events: account.reporting.events } : null;
-  return { standard, reporting, target };
+  return { standard, reporting, gist, target };
+}
+
+/** Gist authenticates with the organization id and a service key, both stored sealed. */
+async function gistHeaders(gist: NonNullable<Account["gist"]>, box: SecretBox): Promise<Signer> {
+  const [organization, serviceKey] = await Promise.all([box.open(gist.organization_id), box.open(gist.service_key)]);
+  return async () => ({ "X-Bourbon-Organization-Id": organization, "X-Gist-Service-Key": serviceKey });
 }
 
 function opened(err: Error, account: string, which: string): Error {

@@ -43,6 +43,8 @@ export const AccountInput = z.strictObject({
     .optional(),
   gist: z
     .strictObject({
+      // Serve mode (edgehook as the queue the Gist web SDK polls) is not built yet.
+      mode: z.enum(["relay"], { error: 'must be "relay" (serve mode is not available yet)' }).default("relay"),
       base_url: HttpUrl.optional(),
       organization_id: z.string().min(1),
       service_key: z.string().min(1),
@@ -69,7 +71,7 @@ export const Account = z.object({
   /** The secret `signing_secret` replaced: deliveries carry its signature too for SIGNING_SECRET_OVERLAP_MS after the rotation. */
   previous_signing_secret: z.string().optional(),
   reporting: z.object({ url: z.string(), secret: z.string(), events: z.array(z.string()).optional() }).optional(),
-  gist: z.object({ base_url: z.string().optional(), organization_id: z.string(), service_key: z.string() }).optional(),
+  gist: z.object({ mode: z.literal("relay").optional(), base_url: z.string().optional(), organization_id: z.string(), service_key: z.string() }).optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -160,6 +162,6 @@ export function publicAccount(account: Account, now = new Date()) {
     signing_secret_rotated_at: signing_secret_rotated_at ?? null,
     previous_signing_secret_until: overlapEnds?.toISOString() ?? null,
     reporting: reporting ? { url: reporting.url, events: reporting.events ?? null, secret_set: true } : null,
-    gist: gist ? { base_url: gist.base_url ?? null, organization_id_set: true, service_key_set: true } : null,
+    gist: gist ? { mode: gist.mode ?? "relay", base_url: gist.base_url ?? null, organization_id_set: true, service_key_set: true } : null,
   };
 }

@@ -1,0 +1,54 @@
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { parseWith, readJsonBody } from "../http/json-body";
+import { GistBulk, GistMessage, GistMessages, withDefaults } from "../gist/messages";
+import { relayRequests } from "../gist/relay";
+import { limiterFor } from "../limiter/client";
+import { getAccount, type Account } from "../store/accounts";
+import { AccountId } from "../store/ids";
+import { findServiceKey } from "../store/service-keys";
+
+/**
+ * Gist's queue API (`POST /api/v1/messages` and `/bulk`), so a Customer.io
+ * webhook written for Gist works with only the host changed:
+ * `X-Bourbon-Organization-Id` names the edgehook account and
+ * `X-Gist-Service-Key` is a service key of it. Accepted messages are relayed
+ * upstream through the delivery pipeline.
+ */
+export const gistRoutes = new Hono<AppEnv>()
+  .post("/api/v1/messages", async (c) => {
+    const account = await gistAccount(c);
+    const message = await readJsonBody(c, GistMessage);
+    return queue(c, account, [message], false);
+  })
+  .post("/api/v1/messages/bulk", async (c) => {
+    const account = await gistAccount(c);
+    // The count is checked first; then every message, before any is kept (an error names its index).
+    const { messages } = await readJsonBody(c, GistBulk);
+    return queue(c, account, parseWith(GistMessages, { messages }, "body").messages, true);
+  });
+
+async function queue(c: Context<AppEnv>, account: Account, messages: GistMessage[], bulk: boolean) {
+  const now = new Date();
+  const requests = relayRequests(account.id, messages.map((message) => withDefaults(message, now)), account.gist!.base_url, bulk);
+  const { name, stub } = limiterFor(c.env, account);
+  const outcomes = await stub.acceptMany(name, requests);
+  const refused = outcomes.find((outcome) => !outcome.ok);
+  if (refused && !refused.ok) throw new AppError(refused.reason === "too_large" ? "payload_too_large" : "unavailable", refused.message);
+  return c.json({ queued: messages.length, delivery_ids: outcomes.map((outcome) => (outcome.ok ? outcome.deliveryId : null)) }, 202);
+}
+
+/** The account the Gist headers name, once its service key is checked; it must relay to Gist. */
+async function gistAccount(c: Context<AppEnv>): Promise<Account> {
+  const organization = c.req.header("x-bourbon-organization-id");
+  const presented = c.req.header("x-gist-service-key");
+  if (!organization || !presented) throw new AppError("unauthorized", "Send X-Bourbon-Organization-Id (the edgehook account) and X-Gist-Service-Key (a service key of it)");
+  const id = parseWith(AccountId, organization, "X-Bourbon-Organization-Id");
+  const key = await findServiceKey(c.env.CONFIG, presented);
+  if (!key || key.account !== id) throw new AppError("unauthorized", "X-Gist-Service-Key is not a service key of this account");
+  const account = await getAccount(c.env.CONFIG, id);
+  if (!account) throw new AppError("not_found", `Account ${id} does not exist`);
+  if (!account.gist) throw new AppError("conflict", `Account ${id} has no Gist relay set up: PUT /v1/accounts/${id} with gist: {organization_id, service_key}`);
+  return account;
+}
