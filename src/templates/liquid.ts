@@ -7,6 +7,7 @@ import { RubyContext } from "./ruby-context";
 import { registerRubyFilters } from "./ruby-filters";
 import { rubyOutput } from "./ruby-inspect";
 import { withoutStrayQuotes } from "./ruby-lax";
+import { rubyOperators } from "./ruby-operators";
 
 /** liquidjs's limit messages, renamed after the option that tripped (renderLimit names itself: ruby-context.ts). */
 const LIMIT_NAMES: [RegExp, string][] = [
@@ -32,6 +33,7 @@ const engine = new Liquid({
   // Parsed templates are cached below, by source; liquidjs's cache is for files.
   cache: false,
   outputEscape: rubyOutput,
+  operators: rubyOperators,
   parseLimit: PARSE_LIMIT_CHARS,
   renderLimit: RENDER_TIME_LIMIT_MS,
   memoryLimit: MEMORY_LIMIT_UNITS,
@@ -64,17 +66,20 @@ export function parseTemplate(source: string, field: string): Template[] {
 }
 
 function parseLax(source: string, field: string): Template[] {
+  // Ruby ends an output at its first "}}" even inside quotes, so a stray quote
+  // must not swallow the text up to a later one: repair first, whether or not
+  // liquidjs would parse the source as written.
+  const repaired = source.length <= PARSE_LIMIT_CHARS ? withoutStrayQuotes(source) : undefined;
+  if (repaired !== undefined) {
+    try {
+      return engine.parse(repaired);
+    } catch {
+      // Report the error in what the user wrote, not in our repair.
+    }
+  }
   try {
     return engine.parse(source);
   } catch (err) {
-    const repaired = source.length <= PARSE_LIMIT_CHARS ? withoutStrayQuotes(source) : undefined;
-    if (repaired !== undefined) {
-      try {
-        return engine.parse(repaired);
-      } catch {
-        // Report the error in what the user wrote, not in our repair.
-      }
-    }
     throw templateError("invalid_template", err, field);
   }
 }

@@ -1,9 +1,12 @@
 import type { Liquid } from "liquidjs";
+import { requireRubyArguments } from "./ruby-arity";
 import { registerRubyDate } from "./ruby-date";
 import { builtinFilter, type FilterHandler, type FilterImpl, literalArgument, withPlainValues } from "./ruby-filter-kit";
 import { isHash, rubyToS } from "./ruby-inspect";
 import { applyOperation, type Operation, toRubyNumeric } from "./ruby-number";
+import { registerRubyListFilters } from "./ruby-list-filters";
 import { rubySize } from "./ruby-size";
+import { registerRubyTextFilters } from "./ruby-text-filters";
 
 /**
  * Filters whose liquidjs behaviour differs from Shopify's Ruby Liquid 5 in
@@ -28,13 +31,17 @@ export function registerRubyFilters(engine: Liquid): void {
   define("join", join);
   define("default", defaultFilter);
   define("json", json);
+  registerRubyTextFilters(engine);
+  registerRubyListFilters(engine);
+  // Last: it wraps whatever is registered by then.
+  requireRubyArguments(engine);
 }
 
 /** Filters that work on `input.to_s` in Ruby; liquidjs would print a hash as "[object Object]" and join an array. */
 const STRING_FILTERS = [
-  "append", "prepend", "capitalize", "downcase", "upcase", "lstrip", "rstrip", "strip", "strip_html",
+  "append", "prepend", "capitalize", "downcase", "upcase", "strip_html",
   "strip_newlines", "newline_to_br", "remove", "remove_first", "remove_last", "replace", "replace_first",
-  "replace_last", "split", "truncate", "truncatewords", "base64_encode", "base64_decode", "squish",
+  "replace_last", "split", "truncate", "base64_encode", "squish",
   "normalize_whitespace", "xml_escape", "cgi_escape", "uri_escape", "slugify", "number_of_words",
 ];
 

@@ -4,11 +4,11 @@
  * tokenizer ends an output at the first `}}` regardless of quotes, and its
  * lax variable parser takes the first well-formed expression it finds, so
  * Ruby prints the first name. liquidjs treats the quote as opening a string
- * and reports the output as never closed.
+ * that runs to the next quote, up to a later output (or is never closed).
  *
- * We stay strict everywhere else (a template that parses keeps its meaning),
- * and only when parsing fails do we retry once with each `{{ … }}` whose
- * quotes do not pair up stripped of the unpaired quote — what Ruby in effect
+ * liquid.ts applies this before parsing (a quote inside an output never
+ * reaches past its first `}}`, as in Ruby), replacing each `{{ … }}` whose
+ * quotes do not pair up with itself stripped of the unpaired quote — what Ruby in effect
  * does with it. Anything still broken reports the original error.
  */
 export function withoutStrayQuotes(source: string): string | undefined {
