@@ -7,6 +7,7 @@ import { RubyContext } from "./ruby-context";
 import { registerRubyFilters } from "./ruby-filters";
 import { rubyOutput } from "./ruby-inspect";
 import { withoutStrayQuotes } from "./ruby-lax";
+import { registerRubyTags } from "./ruby-tags";
 import { rubyOperators } from "./ruby-operators";
 
 /** liquidjs's limit messages, renamed after the option that tripped (renderLimit names itself: ruby-context.ts). */
@@ -39,6 +40,7 @@ const engine = new Liquid({
   memoryLimit: MEMORY_LIMIT_UNITS,
 });
 registerRubyFilters(engine);
+registerRubyTags(engine);
 refuseFileTags(engine);
 meterInternalOutput(engine);
 
