@@ -27,11 +27,9 @@ export async function verifyInbound(provider: Provider, secrets: string[], body:
       return { ok: true, sentAt: Number(headers.get("webhook-timestamp")) * 1000, dedupeKey: `${headers.get("webhook-id")}:${headers.get("webhook-signature")}` };
     }
     case "x-signature": {
-      const header = headers.get("x-signature");
-      for (const secret of secrets) {
-        if (await verifyXSignature(secret, body, header)) return { ok: true, sentAt: null, dedupeKey: header!.trim().toLowerCase() };
-      }
-      return { ok: false, reason: header ? "bad_signature" : "missing_header" };
+      const verdict = await verifyXSignature(secrets, body, headers);
+      if (!verdict.ok) return { ok: false, reason: verdict.reason };
+      return { ok: true, sentAt: null, dedupeKey: headers.get("x-signature")!.trim().toLowerCase() };
     }
   }
 }

@@ -18,9 +18,9 @@ describe("verifyXSignature", () => {
   const [, , body, hex] = NODE_VECTORS[0]!;
 
   it("accepts the right signature, in either case and with surrounding space", async () => {
-    expect(await verifyXSignature(SECRET, body, hex)).toBe(true);
-    expect(await verifyXSignature(SECRET, body, hex.toUpperCase())).toBe(true);
-    expect(await verifyXSignature(SECRET, new TextEncoder().encode(body), ` ${hex}\n`)).toBe(true);
+    expect(await verifyXSignature(SECRET, body, hex)).toEqual({ ok: true });
+    expect(await verifyXSignature(SECRET, body, hex.toUpperCase())).toEqual({ ok: true });
+    expect(await verifyXSignature(SECRET, new TextEncoder().encode(body), ` ${hex}\n`)).toEqual({ ok: true });
   });
 
   it.each([
@@ -30,14 +30,19 @@ describe("verifyXSignature", () => {
     ["too long", `${hex}00`],
     ["not hex", "z".repeat(40)],
     ["a prefix Stripe-style", `sha1=${hex}`],
+  ])("refuses a wrong signature: %s", async (_name, header) => {
+    expect(await verifyXSignature(SECRET, body, header)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it.each([
     ["empty", ""],
     ["missing", null],
-  ])("refuses a wrong signature: %s", async (_name, header) => {
-    expect(await verifyXSignature(SECRET, body, header)).toBe(false);
+  ])("refuses a request without a signature: %s", async (_name, header) => {
+    expect(await verifyXSignature(SECRET, body, header)).toEqual({ ok: false, reason: "missing_header" });
   });
 
   it("refuses the right signature under another secret, or over other bytes", async () => {
-    expect(await verifyXSignature(`${SECRET}x`, body, hex)).toBe(false);
-    expect(await verifyXSignature(SECRET, `${body} `, hex)).toBe(false);
+    expect(await verifyXSignature(`${SECRET}x`, body, hex)).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verifyXSignature(SECRET, `${body} `, hex)).toEqual({ ok: false, reason: "bad_signature" });
   });
 });
