@@ -57,6 +57,21 @@ describe("the delivery log's bounds", () => {
 });
 
 describe("what the log promises the queue", () => {
+  it("keeps the last response received when a later attempt got none", async () => {
+    await runInDurableObject(limiter(), async (_instance, state) => {
+      const log = new DeliveryLog(state.storage.sql);
+      const now = Date.now();
+      log.insert("dlv_answered_once", makeJob("acct"), now, {});
+      const response = { status: 503, headers: { "retry-after": "10" }, body: "busy" };
+      log.recordAttempt("dlv_answered_once", { at: new Date(now).toISOString(), status: 503, duration_ms: 5 }, { status: "retrying", response, error: "receiver answered 503", nextAttemptAt: now + 10_000 }, now);
+      log.recordAttempt("dlv_answered_once", { at: new Date(now).toISOString(), error: "network error: refused", duration_ms: 1 }, { status: "retrying", error: "network error: refused", nextAttemptAt: now + 30_000 }, now);
+      const view = log.get("acct", "dlv_answered_once");
+      expect(view?.attempts).toHaveLength(2);
+      expect(view?.response).toEqual(response);
+    });
+  });
+
+
   it("a dead letter for a delivery already sent leaves it sent", async () => {
     const account = await makeAccount();
     const name = `account:${account}`;

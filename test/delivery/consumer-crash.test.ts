@@ -1,0 +1,37 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { consume, triggerHeld } from "../fixtures/held-queue";
+import { api, makeAccount, makeAction, received, target, uniqueId } from "../helpers";
+
+// What the consumers do when the platform under them fails: a message goes
+// back to the queue (which counts it towards the dead-letter queue); it is
+// never acked, which would lose it.
+
+describe("when the consumer cannot do its work", () => {
+  it("a batch whose account config cannot be read goes back to the queue, unsent", async () => {
+    const key = uniqueId("crash");
+    const account = await makeAccount();
+    await makeAction(account, { url: target(key) });
+    const { res, messages } = await triggerHeld(account, { customer: { id: "c1" } });
+    const brokenConfig = { get: async () => { throw new Error("KV unavailable"); } };
+    const { result, ids } = await consume(messages, { CONFIG: brokenConfig });
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(ids);
+    expect((await received(key)).count).toBe(0);
+    expect((await api("GET", `/v1/accounts/${account}/deliveries/${res.body.delivery_id}`)).body.status).toBe("queued");
+  });
+
+  it("a dead letter that cannot be recorded goes back to the dead-letter queue", async () => {
+    const batch = createMessageBatch("edgehook-deliveries-dlq", [
+      { id: "dead", timestamp: new Date(), attempts: 1, body: { v: 1, limiter: "account:x", account: "x", delivery_id: "dlv_000000000000000000a" } },
+    ]);
+    const limiterDown = { getByName: () => ({ markFailed: async () => { throw new Error("limiter unavailable"); } }) };
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, ACCOUNT_LIMITER: limiterDown } as never, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["dead"]);
+  });
+});
