@@ -96,7 +96,7 @@ describe("account secrets in the API", () => {
   it("shows when the signing secret was rotated and until when the old one signs, never a secret", async () => {
     const { id, res: created } = await createWithEverySecret();
     expect(created.body).toMatchObject({ signing_secret_set: true, signing_secret_rotated_at: null, previous_signing_secret_until: null });
-    expect(created.body.gist).toEqual({ base_url: null, organization_id_set: true, service_key_set: true });
+    expect(created.body.gist).toEqual({ mode: "relay", base_url: null, organization_id_set: true, service_key_set: true });
 
     const before = Date.now();
     const rotated = await api("PUT", `/v1/accounts/${id}`, { signing_secret: NEW_SECRET });
