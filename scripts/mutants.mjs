@@ -25,7 +25,8 @@ export const testsFor = {
   "src/delivery/standard-webhooks.ts": [...delivery("trigger", "signing-rotation"), ...routes("test-send")],
   "src/delivery/redact.ts": [...delivery("trigger"), ...routes("preview")],
   "src/delivery/dead-letter.ts": [...delivery("consumer-crash"), ...limiter("limiter", "log-promises")],
-  "src/delivery/message.ts": [...delivery("consumer", "trigger"), ...limiter("limiter")],
+  "src/lib/sortable-id.ts": [...delivery("consumer", "trigger"), ...limiter("limiter")],
+  "src/delivery/senders.ts": [...delivery("signing-rotation", "trigger"), "test/reporting/reporting.test.ts"],
   "src/delivery/model.ts": [...delivery("trigger"), ...limiter("migration")],
   "src/limiter/account-limiter.do.ts": [
     ...delivery("trigger", "attributes", "idempotency", "kv-write-through", "parallel-consumers"),
@@ -70,7 +71,7 @@ m(6, "the full body never reaches the attribute templates", "fullBody: ctx.deliv
 m(7, "the log keeps the whole response body (no 64 KB truncation)", "response: { status, headers, body: truncateForLog(body) },", "response: { status, headers, body },");
 m(8, "a final answer (4xx) is retried", "if (!isRetryableStatus(status)) return", "if (false) return");
 m(9, "next_attempt_at counts the delay in milliseconds", "at: Date.now() + delay * 1000 }", "at: Date.now() + delay }");
-m(10, "secrets that do not open: sent unsigned instead of retried", "if (ctx.signingSecrets instanceof Error) {", "if (false) {");
+m(10, "a signer that could not be built: the attempt is refused (final) instead of retried", "if (ctx.signer instanceof Error) {", "if (false) {");
 
 inFile("src/delivery/backoff.ts");
 m(11, "Retry-After below the shortest delay is not clamped up", "return clamp(asked, Math.min(...schedule), Math.max(...schedule));", "return clamp(asked, 0, Math.max(...schedule));");
@@ -99,15 +100,19 @@ inFile("src/delivery/standard-webhooks.ts");
 m(28, "webhook-timestamp in milliseconds", "const timestamp = Math.floor(now.getTime() / 1000).toString();", "const timestamp = now.getTime().toString();");
 m(29, "only the newest secret signs during a rotation", "signingSecrets.map((secret) => sign(secret, content))", "signingSecrets.slice(0, 1).map((secret) => sign(secret, content))");
 
+inFile("src/delivery/senders.ts");
+m(109, "secrets that do not open: sent unsigned instead of retried", '(err: Error) => opened(err, account.id, "signing"),', "() => unsigned,");
+m(110, "a reporting webhook is signed like any other delivery", '      if (delivery.kind === "reporting") return account.reporting ?? new Error("the account has no reporting secret any more");\n', "");
+
 inFile("src/delivery/redact.ts");
 m(30, "API key headers are not redacted", "|api[-_]?key|", "|");
 m(31, "the auth scheme word is not kept", 'headers[name] = scheme ? `${scheme} [redacted]` : "[redacted]";', 'headers[name] = "[redacted]";');
 
 inFile("src/delivery/dead-letter.ts");
-m(32, "a dead letter is acked without being recorded", "        await limiterByName(env, limiter).markFailed(delivery_id, \"dead-lettered: the delivery consumer crashed on it repeatedly\");\n", "");
+m(32, "a dead letter is acked without being recorded", "        await limiterByName(env, limiter).markFailed(delivery_id, \"dead-lettered: the delivery consumer crashed on it repeatedly\", reporting);\n", "");
 m(33, "a dead letter that cannot be recorded is acked (lost)", "        msg.retry();", "        msg.ack();");
 
-inFile("src/delivery/message.ts");
+inFile("src/lib/sortable-id.ts");
 m(34, "delivery ids one character short", 'padStart(9, "0")', 'padStart(8, "0")');
 
 inFile("src/delivery/model.ts");

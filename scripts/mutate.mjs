@@ -26,8 +26,8 @@
 //   --verbose             print vitest's output for survivors and errors
 //
 // Exit status: 0 when every mutant run was killed or is listed as equivalent;
-// 1 when one survived unlisted; 2 when the list is stale or invalid, or the
-// unmutated tests fail (nothing can be judged then).
+// 1 when one survived unlisted; 2 when the list is stale or invalid, or some
+// mutants could not be judged because their tests fail without any mutant.
 // Concurrency is 1 on purpose: the machine has 2 cores and workerd uses both.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -273,18 +273,24 @@ process.on("SIGINT", () => {
 console.log(`mutate: ${selected.length} mutant${selected.length === 1 ? "" : "s"} in ${dir}${opts.keep ? " (kept)" : ""}`);
 
 // The unmutated tests must pass, or a "kill" means nothing; their time sets each set's timeout.
+// A set that fails twice unmutated leaves its mutants unjudged (and the run exits 2); the others go on.
 const setKey = (tests) => tests.join(" ");
 const timeouts = new Map();
+const brokenSets = new Set();
 if (opts.baseline) {
   for (const key of [...new Set(selected.map((m) => setKey(testsOf(m))))]) {
     const tests = key.split(" ");
-    const base = await runVitest(dir, tests, 600_000, "baseline");
+    let base;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      base = await runVitest(dir, tests, 600_000, "baseline");
+      if (base.code === 0 && !base.timedOut && base.total > 0) break;
+    }
     if (base.code !== 0 || base.timedOut || base.total === 0) {
-      console.error(`mutate: the unmutated tests fail, so no mutant can be judged: ${tests.join(" ")}`);
+      brokenSets.add(key);
+      console.error(`mutate: the unmutated tests fail, so their mutants cannot be judged: ${tests.join(" ")}`);
       for (const f of base.failed.slice(0, 10)) console.error(`  ✗ ${f}`);
       if (base.failed.length === 0) console.error(base.output.slice(-3000));
-      cleanup();
-      process.exit(2);
+      continue;
     }
     timeouts.set(key, opts.timeout ? opts.timeout * 1000 : Math.ceil(base.seconds * 2.5 + 30) * 1000);
     console.log(`  baseline ${base.seconds.toFixed(1).padStart(5)} s  ${base.total} tests  ${tests.join(" ")}`);
@@ -299,6 +305,11 @@ for (const m of selected) {
     continue;
   }
   const tests = testsOf(m);
+  if (brokenSets.has(setKey(tests))) {
+    results.push({ m, status: "unjudged" });
+    console.log(`#${String(m.id).padEnd(4)}UNJUDGED       ${m.file}: ${m.description}\n        its tests fail without the mutant`);
+    continue;
+  }
   const file = join(dir, m.file);
   const original = readFileSync(file, "utf8");
   writeFileSync(file, original.replace(m.find, () => m.replace));
@@ -327,7 +338,8 @@ const killed = count("killed");
 const equivalent = count("equivalent");
 const survived = results.filter((r) => r.status === "survived");
 const notRun = count("not run");
-const judged = results.length - notRun;
+const unjudged = count("unjudged");
+const judged = results.length - notRun - unjudged;
 const score = judged - equivalent > 0 ? (100 * killed) / (judged - equivalent) : 100;
 if (survived.length > 0) {
   console.log("\nsurvivors (not listed as equivalent):");
@@ -337,6 +349,6 @@ if (notRun > 0) console.log(`\n${notRun} mutant(s) not run: the --budget of ${op
 console.log(
   `\nmutation score ${score.toFixed(1)}%: ${killed} killed of ${judged - equivalent} (${judged} run − ${equivalent} equivalent); ` +
     `${survived.length} survived${survived.length ? ` (${survived.map((r) => `#${r.m.id}`).join(" ")})` : ""}` +
-    `${notRun ? `; ${notRun} not run` : ""}; ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`,
+    `${notRun ? `; ${notRun} not run` : ""}${unjudged ? `; ${unjudged} unjudged (their tests fail unmutated)` : ""}; ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`,
 );
-process.exit(survived.length > 0 ? 1 : 0);
+process.exit(unjudged > 0 ? 2 : survived.length > 0 ? 1 : 0);
