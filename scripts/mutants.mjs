@@ -51,7 +51,7 @@ export const testsFor = {
   "src/routes/triggers.ts": [...delivery("trigger", "attributes", "idempotency"), ...limiter("failures"), ...routes("hostile-input", "limits"), "test/production/private-targets.test.ts"],
   "src/routes/actions.ts": [...routes("actions", "accounts", "tenant-existing", "preview")],
   "src/templates/liquid.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
-  "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
+  "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview", "hostile-input", "limits")],
 };
 
 let file = "";
@@ -157,7 +157,10 @@ m(63, "an expired lease still counts as live", '"SELECT 1 FROM leases WHERE id =
 
 inFile("src/limiter/attribute-store.ts");
 m(64, "the trigger-time snapshot overrides the current stored values", "customer: { ...scope.customer, ...current },", "customer: { ...current, ...scope.customer },");
-m(65, "an attribute value may be 640 KB", "const MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;", "const MAX_ATTRIBUTE_VALUE_BYTES = 640 * 1024;");
+m(65, "an attribute value may be 640 KB", "const MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;", "const MAX_ATTRIBUTE_VALUE_BYTES = 640 * 1024;", {
+  equivalent:
+    "every value merge() receives was rendered under the 65,536-byte attribute output limit (render-limits.ts MAX_RENDERED_ATTRIBUTE_BYTES, plain text included; mutant #111 pins it), and trimming or reading it as a number never lengthens it, so this second check cannot trip",
+});
 m(66, "a customer's attributes may take 2.5 MB", "const MAX_ATTRIBUTES_BYTES = 256 * 1024;", "const MAX_ATTRIBUTES_BYTES = 2560 * 1024;");
 m(67, "a response's attributes replace the stored ones instead of merging", "const merged = { ...this.get(account, customerId), ...values };", "const merged = { ...values };");
 m(68, "stored attributes are not scoped to the account", '"SELECT data FROM attributes WHERE account = ? AND customer_id = ?"', '"SELECT data FROM attributes WHERE ? IS NOT NULL AND customer_id = ?"');
@@ -240,5 +243,6 @@ inFile("src/templates/liquid.ts");
 m(107, "a template cache of 5", "const MAX_CACHED = 500;", "const MAX_CACHED = 5;");
 inFile("src/templates/render-limits.ts");
 m(108, "a render step limit of 100 M", "export const RENDER_STEP_LIMIT = 100_000;", "export const RENDER_STEP_LIMIT = 100_000_000;");
+m(111, "a rendered attribute value may be 640 KB", "export const MAX_RENDERED_ATTRIBUTE_BYTES = 65_536;", "export const MAX_RENDERED_ATTRIBUTE_BYTES = 655_360;");
 
 export const mutants = list;

@@ -59,3 +59,22 @@ describe("trigger limits", () => {
     expect(res.status).toBe(status);
   });
 });
+
+describe("attribute limits", () => {
+  // Preview renders attributes as a delivery would, without storing them, so
+  // the limit on a rendered value shows on its own here.
+  it.each([
+    [65_536, 200],
+    [65_537, 413],
+  ])("an attribute that renders to %i bytes → %i in preview", async (bytes, status) => {
+    const account = await makeAccount();
+    await makeAction(account, { url: "https://example.com/hook", attributes: { big: "{{ response.big }}" } });
+    const res = await api("POST", `/v1/accounts/${account}/actions/a/preview`, {
+      customer: { id: "c1" },
+      response: { body: { big: "x".repeat(bytes) } },
+    });
+    expect(res.status).toBe(status);
+    if (status === 200) expect(res.body.attributes.big).toHaveLength(bytes);
+    else expect(res.body.error.message).toMatch(/attributes\.big/);
+  });
+});
