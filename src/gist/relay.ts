@@ -1,19 +1,21 @@
 import type { DeliveryJob } from "../delivery/model";
 import type { AcceptRequest } from "../limiter/protocol";
 import { byteLength } from "../lib/encoding";
+import { packSized } from "../pipelines/event-chunks";
 import type { AccountId } from "../store/ids";
 import type { GistMessage } from "./messages";
 
 /** Gist's own queue API, where relayed messages go unless the account names another base URL. */
 export const DEFAULT_GIST_BASE_URL = "https://queue.api.gist.build";
 /**
- * Bulk requests are relayed in chunks of at most 1,000 messages and about
- * 900 KB: a chunk is one delivery, so it must fit what a stored delivery
- * holds (1.8 MB), and smaller chunks retry less work when the upstream
- * fails; 1,000 typical messages (~300 B each) are ~300 KB.
+ * Bulk requests are relayed in chunks of at most 1,000 messages and 1 MB
+ * (a bulk request is itself at most 1 MB, so any one message fits): a chunk
+ * is one delivery, so it must fit what a stored delivery holds (1.8 MB), and
+ * smaller chunks retry less work when the upstream fails; 1,000 typical
+ * messages (~300 B each) are ~300 KB.
  */
 const CHUNK_MESSAGES = 1_000;
-const CHUNK_BYTES = 900_000;
+const CHUNK_BYTES = 1_000_000;
 
 /**
  * The deliveries that relay accepted messages upstream: a single message as
@@ -46,19 +48,5 @@ function relayJob(account: AccountId, url: string, body: string): AcceptRequest 
 }
 
 function chunks(messages: GistMessage[]): GistMessage[][] {
-  const out: GistMessage[][] = [];
-  let current: GistMessage[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    const size = byteLength(JSON.stringify(message)) + 1;
-    if (current.length > 0 && (current.length >= CHUNK_MESSAGES || bytes + size > CHUNK_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
+  return packSized(messages, (message) => byteLength(JSON.stringify(message)), { maxBytes: CHUNK_BYTES, maxItems: CHUNK_MESSAGES, baseBytes: `{"messages":[]}`.length, separatorBytes: 1 });
 }

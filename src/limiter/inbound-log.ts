@@ -1,7 +1,7 @@
 import type { AccountId } from "../store/ids";
+// Received events are kept as long as deliveries.
+import { RETENTION_MS } from "./delivery-log";
 
-/** How long received events are kept, as for deliveries. */
-const RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const INBOUND_SCHEMA = `
   CREATE TABLE IF NOT EXISTS inbound_events (
