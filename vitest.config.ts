@@ -26,15 +26,15 @@ export default defineConfig({
   test: {
     projects: [
       // Local targets allowed, as in `npm start`: most tests talk to the local target server.
-      { plugins: [workers(true)], test: { ...shared, name: "relay", include: ["test/**/*.test.ts"], exclude: ["test/production/**", "test/clients/**"] } },
+      { plugins: [workers(true)], test: { ...shared, name: "relay", include: ["test/**/*.test.ts"], exclude: ["test/production/**", "test/clients/**", "test/browser/**"] } },
       // As deployed: private targets refused end to end.
       { plugins: [workers(false)], test: { ...shared, name: "production", include: ["test/production/**/*.test.ts"] } },
-      // In Node: the real analytics libraries against the relay under `wrangler dev` (test/clients/global-setup.ts).
+      // In Node: the real analytics libraries, and Chromium (test/browser/), against the relay under `wrangler dev` (test/clients/global-setup.ts).
       {
         test: {
           name: "clients",
           environment: "node",
-          include: ["test/clients/**/*.test.ts"],
+          include: ["test/clients/**/*.test.ts", "test/browser/**/*.test.ts"],
           globalSetup: ["./test/clients/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
