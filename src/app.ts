@@ -8,11 +8,14 @@ import { actionRoutes } from "./routes/actions";
 import { customerRoutes, deliveryRoutes } from "./routes/deliveries";
 import { destinationRoutes } from "./routes/destinations";
 import { gistRoutes } from "./routes/gist";
+import { gistQueueRoutes } from "./routes/gist-queue";
+import { gistSdkRoutes } from "./routes/gist-sdk";
 import { inboundRoutes } from "./routes/inbound";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
 import { sourceRoutes } from "./routes/sources";
 import { trackingRoutes } from "./routes/tracking";
+import { ui } from "./ui";
 
 /** The HTTP API: one sub-app per resource, one error shape for everything. */
 export function createApp() {
@@ -22,6 +25,7 @@ export function createApp() {
   app.route("/", trackingRoutes);
   app.route("/v1/inbound", inboundRoutes);
   app.route("/", gistRoutes);
+  app.route("/", gistSdkRoutes);
   app.use("/v1/accounts/*", authenticate);
   app.route("/v1/accounts/:account/actions", actionRoutes);
   app.route("/v1/accounts/:account/actions", actionRunRoutes);
@@ -30,7 +34,9 @@ export function createApp() {
   app.route("/v1/accounts/:account/sources", sourceRoutes);
   app.route("/v1/accounts/:account/deliveries", deliveryRoutes);
   app.route("/v1/accounts/:account/customers", customerRoutes);
+  app.route("/v1/accounts/:account/gist", gistQueueRoutes);
   app.route("/v1/accounts", accountRoutes);
+  app.route("/ui", ui);
 
   app.notFound((c) => c.json(new AppError("not_found", `No route for ${c.req.method} ${clip(new URL(c.req.url).pathname, 100)}`).toJSON(), 404));
   app.onError((err, c) => {

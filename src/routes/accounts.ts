@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { readJsonBody } from "../http/json-body";
 import { pathParam } from "../http/path-param";
 import { limiterFor } from "../limiter/client";
-import { AccountInput, publicAccount, putAccount } from "../store/accounts";
+import { checkSiteAvailable, updateSiteIndex } from "../gist/site-index";
+import { AccountInput, getAccount, publicAccount, putAccount } from "../store/accounts";
 import { KeyId } from "../store/ids";
 import { createServiceKey, listServiceKeys, revokeServiceKey } from "../store/service-keys";
 
@@ -17,7 +18,10 @@ export const accountRoutes = new Hono<AppEnv>()
   .put("/:account", requireAdmin, async (c) => {
     const id = accountIdFor(c);
     const input = await readJsonBody(c, AccountInput);
+    await checkSiteAvailable(c.env.CONFIG, id, input.gist?.site_id);
+    const before = await getAccount(c.env.CONFIG, id);
     const { account, created } = await putAccount(c.env.CONFIG, id, input);
+    await updateSiteIndex(c.env.CONFIG, before, account);
     const { name, stub } = limiterFor(c.env, account);
     await stub.setConcurrency(name, account.concurrency);
     return c.json(publicAccount(account), created ? 201 : 200);

@@ -3,6 +3,8 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { parseWith, readJsonBody } from "../http/json-body";
 import { GistBulk, GistMessage, GistMessages, withDefaults } from "../gist/messages";
+import { enqueueMessages } from "../gist/queue-client";
+import { toQueued } from "../gist/queue-model";
 import { relayRequests } from "../gist/relay";
 import { limiterFor } from "../limiter/client";
 import { getAccount, type Account } from "../store/accounts";
@@ -13,8 +15,9 @@ import { findServiceKey } from "../store/service-keys";
  * Gist's queue API (`POST /api/v1/messages` and `/bulk`), so a Customer.io
  * webhook written for Gist works with only the host changed:
  * `X-Bourbon-Organization-Id` names the edgehook account and
- * `X-Gist-Service-Key` is a service key of it. Accepted messages are relayed
- * upstream through the delivery pipeline.
+ * `X-Gist-Service-Key` is a service key of it. In relay mode accepted
+ * messages go upstream through the delivery pipeline; in serve mode they are
+ * stored in the account's queue, which the Gist web SDK polls (gist-sdk.ts).
  */
 export const gistRoutes = new Hono<AppEnv>()
   .post("/api/v1/messages", async (c) => {
@@ -31,6 +34,11 @@ export const gistRoutes = new Hono<AppEnv>()
 
 async function queue(c: Context<AppEnv>, account: Account, messages: GistMessage[], bulk: boolean) {
   const now = new Date();
+  if (account.gist_queue) {
+    // Serve mode: stored for the SDK's polls; durable in the queue's Durable Objects before the 202.
+    const queued = messages.map((message) => toQueued(withDefaults(message, now), now.getTime()));
+    return c.json({ queued: messages.length, queue_ids: await enqueueMessages(c.env, account.id, queued) }, 202);
+  }
   const requests = relayRequests(account.id, messages.map((message) => withDefaults(message, now)), account.gist!.base_url, bulk);
   const { name, stub } = limiterFor(c.env, account);
   const outcomes = await stub.acceptMany(name, requests);
@@ -49,6 +57,8 @@ async function gistAccount(c: Context<AppEnv>): Promise<Account> {
   if (!key || key.account !== id) throw new AppError("unauthorized", "X-Gist-Service-Key is not a service key of this account");
   const account = await getAccount(c.env.CONFIG, id);
   if (!account) throw new AppError("not_found", `Account ${id} does not exist`);
-  if (!account.gist) throw new AppError("conflict", `Account ${id} has no Gist relay set up: PUT /v1/accounts/${id} with gist: {organization_id, service_key}`);
+  if (!account.gist && !account.gist_queue) {
+    throw new AppError("conflict", `Account ${id} has no Gist set up: PUT /v1/accounts/${id} with gist: {mode: "relay", organization_id, service_key} or {mode: "serve", site_id}`);
+  }
   return account;
 }

@@ -1,6 +1,7 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { z } from "zod";
 import type { Bindings } from "../env";
+import { GistInput, GistQueueSettings, queueSettings } from "../gist/settings";
 import { fromBase64 } from "../lib/encoding";
 import { ShardId, type AccountId } from "./ids";
 import { kvKeys } from "./keys";
@@ -41,16 +42,7 @@ export const AccountInput = z.strictObject({
     })
     .nullable()
     .optional(),
-  gist: z
-    .strictObject({
-      // Serve mode (edgehook as the queue the Gist web SDK polls) is not built yet.
-      mode: z.enum(["relay"], { error: 'must be "relay" (serve mode is not available yet)' }).default("relay"),
-      base_url: HttpUrl.optional(),
-      organization_id: z.string().min(1),
-      service_key: z.string().min(1),
-    })
-    .nullable()
-    .optional(),
+  gist: GistInput.nullable().optional(),
 });
 export type AccountInput = z.infer<typeof AccountInput>;
 
@@ -71,7 +63,10 @@ export const Account = z.object({
   /** The secret `signing_secret` replaced: deliveries carry its signature too for SIGNING_SECRET_OVERLAP_MS after the rotation. */
   previous_signing_secret: z.string().optional(),
   reporting: z.object({ url: z.string(), secret: z.string(), events: z.array(z.string()).optional() }).optional(),
+  /** Relay mode: where and as whom messages go upstream. */
   gist: z.object({ mode: z.literal("relay").optional(), base_url: z.string().optional(), organization_id: z.string(), service_key: z.string() }).optional(),
+  /** Serve mode: edgehook is the queue the Gist web SDK polls (src/gist/queue.do.ts). */
+  gist_queue: GistQueueSettings.optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -117,16 +112,23 @@ export async function putAccount(
       async (r) => ({ ...r, secret: await box.reseal(r.secret) }),
     ),
     gist: await mergeSealed(
-      input.gist,
+      relaySettings(input.gist),
       existing?.gist,
-      async (g) => ({ ...g, organization_id: await box.seal(g.organization_id), service_key: await box.seal(g.service_key) }),
+      async (g) => ({ mode: "relay" as const, ...(g.base_url ? { base_url: g.base_url } : {}), organization_id: await box.seal(g.organization_id!), service_key: await box.seal(g.service_key!) }),
       async (g) => ({ ...g, organization_id: await box.reseal(g.organization_id), service_key: await box.reseal(g.service_key) }),
     ),
+    gist_queue: input.gist === undefined ? existing?.gist_queue : input.gist?.mode === "serve" ? queueSettings(input.gist) : undefined,
     created_at: existing?.created_at ?? at,
     updated_at: at,
   };
   await kv.put(kvKeys.account(id), JSON.stringify(account));
   return { account, created: !existing };
+}
+
+/** The relay half of a `gist` input: a serve-mode setting clears the relay credentials. */
+function relaySettings(gist: GistInput | null | undefined): GistInput | null | undefined {
+  if (gist === undefined || gist === null) return gist;
+  return gist.mode === "relay" ? gist : null;
 }
 
 /** undefined keeps the stored value, null clears it. */
@@ -153,7 +155,7 @@ async function mergeSealed<In, Stored>(
  * still signs. The Gist organization id is stored sealed, so it is not shown.
  */
 export function publicAccount(account: Account, now = new Date()) {
-  const { signing_secret, signing_secret_rotated_at, previous_signing_secret, reporting, gist, ...rest } = account;
+  const { signing_secret, signing_secret_rotated_at, previous_signing_secret, reporting, gist, gist_queue, ...rest } = account;
   const overlapEnds = previousSigningSecretExpiry(account, now);
   return {
     ...rest,
@@ -162,6 +164,10 @@ export function publicAccount(account: Account, now = new Date()) {
     signing_secret_rotated_at: signing_secret_rotated_at ?? null,
     previous_signing_secret_until: overlapEnds?.toISOString() ?? null,
     reporting: reporting ? { url: reporting.url, events: reporting.events ?? null, secret_set: true } : null,
-    gist: gist ? { mode: gist.mode ?? "relay", base_url: gist.base_url ?? null, organization_id_set: true, service_key_set: true } : null,
+    gist: gist
+      ? { mode: "relay" as const, base_url: gist.base_url ?? null, organization_id_set: true, service_key_set: true }
+      : gist_queue
+        ? { mode: "serve" as const, site_id: gist_queue.site_id, polling_interval_s: gist_queue.polling_interval_s, allowed_origins: gist_queue.allowed_origins ?? null }
+        : null,
   };
 }

@@ -1,3 +1,4 @@
+import type { SiteId } from "../gist/settings";
 import type { AccountId, ActionId, CustomerId, DestinationId, KeyId, SourceId } from "./ids";
 
 /**
@@ -12,6 +13,7 @@ import type { AccountId, ActionId, CustomerId, DestinationId, KeyId, SourceId } 
  *             acct:{account}:destination:{destId}  Data Pipelines destination (shared secret sealed)
  *             acct:{account}:source:{sourceId}     inbound webhook source (secrets sealed)
  *             keyhash:{sha256(key)}                lookup from a presented key to its account
+ *             gistsite:{siteId}                    lookup from a Gist site id (serve mode) to its account
  * ATTRIBUTES: {account}:{customerId}               customer attributes (read replica); the account
  *                                                  has no ":", so the first ":" ends it
  *
@@ -22,6 +24,7 @@ export const kvKeys = {
   serviceKey: (account: AccountId, keyId: KeyId) => `acct:${account}:key:${keyId}`,
   serviceKeyPrefix: (account: AccountId) => `acct:${account}:key:`,
   keyHash: (hash: string) => `keyhash:${hash}`,
+  gistSite: (site: SiteId) => `gistsite:${site}`,
   action: (account: AccountId, actionId: ActionId) => `acct:${account}:action:${actionId}`,
   actionPrefix: (account: AccountId) => `acct:${account}:action:`,
   destination: (account: AccountId, destinationId: DestinationId) => `acct:${account}:destination:${destinationId}`,

@@ -85,12 +85,12 @@ describe("Gist endpoints: auth", () => {
     expect((await api("GET", `/v1/accounts/${account}/deliveries`)).body.deliveries).toEqual([]);
   });
 
-  it("answers 409 for an account without a Gist relay set up", async () => {
+  it("answers 409 for an account without Gist set up", async () => {
     const account = await makeAccount();
     const { key } = await makeKey(account);
     const res = await gist("/api/v1/messages", account, key, message());
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(/no Gist relay/);
+    expect(res.body.error.message).toMatch(/has no Gist set up/);
   });
 });
 
@@ -135,10 +135,20 @@ describe("Gist endpoints: validation", () => {
     expect((await gist("/api/v1/messages/bulk", account, key, { messages: [] })).status).toBe(400);
   });
 
-  it("refuses serve mode, which is not built yet, when the account is saved", async () => {
+  it.each([
+    ["relay mode without credentials", { mode: "relay" }, "gist.organization_id: is required in relay mode"],
+    ["serve mode without a site id", { mode: "serve" }, "gist.site_id: is required in serve mode"],
+    ["serve mode with relay credentials", { mode: "serve", site_id: "site-1", ...UPSTREAM }, "gist.organization_id: is not a serve mode setting"],
+    ["relay mode with a serve setting", { ...UPSTREAM, polling_interval_s: 5 }, "gist.polling_interval_s: is not a relay mode setting"],
+    ["a mode Gist has not", { mode: "proxy", site_id: "s" }, "gist.mode: must be \"relay\" or \"serve\""],
+    ["a site id with a colon", { mode: "serve", site_id: "a:b" }, "gist.site_id: must be 1–64 letters"],
+    ["an origin with a path", { mode: "serve", site_id: "s", allowed_origins: ["https://app.example/x"] }, "gist.allowed_origins.0: must be an origin"],
+    ["a polling interval of 0", { mode: "serve", site_id: "s", polling_interval_s: 0 }, "gist.polling_interval_s: must be 1–3600 seconds"],
+  ])("refuses a gist setting with %s, and keeps the account as it was", async (_, gist, prefix) => {
     const account = await makeAccount();
-    const res = await api("PUT", `/v1/accounts/${account}`, { gist: { mode: "serve", ...UPSTREAM } });
+    const res = await api("PUT", `/v1/accounts/${account}`, { gist });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/serve mode is not available yet/);
+    expect(res.body.error.message.startsWith(prefix)).toBe(true);
+    expect((await api("GET", `/v1/accounts/${account}`)).body.gist).toBeNull();
   });
 });
