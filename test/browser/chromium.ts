@@ -2,7 +2,8 @@
 // Gist web SDK, the dashboard). `.ci/run` installs it with apt-get; set
 // CHROMIUM_PATH to use another build. The flags keep Chromium off the
 // network it would otherwise probe at start (this machine's network is
-// closed, and tests only ever talk to 127.0.0.1 and localhost).
+// closed, and tests only ever talk to 127.0.0.1 and localhost; the resolver
+// rules make that a guarantee).
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -28,6 +29,8 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      // Only localhost resolves (to 127.0.0.1); any other host name fails, so a page can reach nothing else.
+      "--host-resolver-rules=MAP localhost 127.0.0.1, MAP * ~NOTFOUND",
     ],
   });
 }
