@@ -3,8 +3,8 @@ import { ADMIN, api, makeAccount, makeKey } from "../helpers";
 import { csrfOf, signIn, UiClient } from "./ui-client";
 
 function sessionCookieLine(headers: Headers): string {
-  const line = headers.getSetCookie().find((l) => l.startsWith("edgehook_session="));
-  if (!line) throw new Error(`no session cookie set: ${headers.getSetCookie().join(" | ")}`);
+  const line = headers.getAll("set-cookie").find((l: string) => l.startsWith("edgehook_session="));
+  if (!line) throw new Error(`no session cookie set: ${headers.getAll("set-cookie").join(" | ")}`);
   return line;
 }
 

@@ -26,7 +26,7 @@ export class UiClient {
       body = JSON.stringify(init.json);
     }
     const res = await exports.default.fetch(`${this.base}${path}`, { method, headers, body, redirect: "manual" });
-    for (const line of res.headers.getSetCookie()) {
+    for (const line of res.headers.getAll("set-cookie")) {
       const [pair = ""] = line.split(";");
       const at = pair.indexOf("=");
       const name = pair.slice(0, at);
