@@ -150,6 +150,13 @@ const routes = [
   fc.record({ method: fc.constant("GET"), path: fc.tuple(accountPart, actionPart, deliveryPart).map(([a, src, e]) => `/v1/accounts/${a}/sources/${src}/events${e.length % 2 ? `/${e}` : `?status=${e}`}`), body: noBody }),
   fc.record({ method: fc.constant("POST"), path: fc.tuple(accountPart, actionPart).map(([a, src]) => `/v1/inbound/${a}/${src}`), body }),
   fc.record({ method: fc.constant("POST"), path: fc.constantFrom("track", "identify", "page", "screen", "group", "alias", "batch").map((call) => `/v1/${call}`), body }),
+  fc.record({ method: fc.constant("POST"), path: fc.constantFrom("/api/v1/messages", "/api/v1/messages/bulk", "/api/v4/users?sessionId=s"), body }),
+  fc.record({ method: fc.constant("POST"), path: fc.tuple(fc.constantFrom("queue", "message"), deliveryPart).map(([log, id]) => `/api/v1/logs/${log}/${id}`), body }),
+  fc.record({
+    method: fc.constantFrom("GET", "DELETE"),
+    path: fc.tuple(accountPart, customerPart, deliveryPart).map(([a, c, q]) => `/v1/accounts/${a}/gist/users/${c}/${q.length % 2 ? "views" : `messages/${q}`}`),
+    body: noBody,
+  }),
   fc.record({ method: fc.constantFrom("PATCH", "POST"), path: fc.tuple(accountPart, actionPart).map(([a, b]) => `/v1/${a}/${b}`), body }),
 ];
 
