@@ -13,6 +13,7 @@ import { gistSdkRoutes } from "./routes/gist-sdk";
 import { inboundRoutes } from "./routes/inbound";
 import { triggerRoutes } from "./routes/triggers";
 import { metaRoutes } from "./routes/meta";
+import { openApiRoutes } from "./openapi/routes";
 import { sourceRoutes } from "./routes/sources";
 import { trackingRoutes } from "./routes/tracking";
 import { ui } from "./ui";
@@ -22,6 +23,7 @@ export function createApp() {
   const app = new Hono<AppEnv>();
 
   app.route("/", metaRoutes);
+  app.route("/", openApiRoutes);
   app.route("/", trackingRoutes);
   app.route("/v1/inbound", inboundRoutes);
   app.route("/", gistRoutes);

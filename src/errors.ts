@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
  * The closed set of error codes edgehook answers with. Each maps to exactly one
  * HTTP status, so a client can branch on `code` and trust the status.
  */
-const STATUS_BY_CODE = {
+export const STATUS_BY_CODE = {
   invalid_json: 400,
   validation_failed: 400,
   invalid_template: 400,

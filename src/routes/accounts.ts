@@ -11,7 +11,7 @@ import { AccountInput, getAccount, publicAccount, putAccount } from "../store/ac
 import { KeyId } from "../store/ids";
 import { createServiceKey, listServiceKeys, revokeServiceKey } from "../store/service-keys";
 
-const KeyInput = z.strictObject({ name: z.string().min(1).max(200) });
+export const KeyInput = z.strictObject({ name: z.string().min(1).max(200) });
 
 /** Accounts and their service keys: `/v1/accounts/{account}` and `…/keys`. */
 export const accountRoutes = new Hono<AppEnv>()

@@ -22,8 +22,8 @@ const SampleResponse = z.strictObject({
   body: z.unknown().optional(),
 });
 
-const PreviewInput = z.strictObject({ customer: CustomerInput, ...ScopeFields, response: SampleResponse.optional() });
-const TestInput = z.strictObject({ customer: CustomerInput, ...ScopeFields });
+export const PreviewInput = z.strictObject({ customer: CustomerInput, ...ScopeFields, response: SampleResponse.optional() });
+export const TestInput = z.strictObject({ customer: CustomerInput, ...ScopeFields });
 
 /** Preview (render, send nothing) and test send (send once, store nothing). */
 export const actionRunRoutes = new Hono<AppEnv>()

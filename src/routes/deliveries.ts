@@ -9,7 +9,7 @@ import { acceptedOrError, limiterFor } from "../limiter/client";
 import { AttributeName } from "../store/actions";
 import { ActionId, CustomerId, DeliveryId, DestinationId } from "../store/ids";
 
-const ListQuery = z.strictObject({
+export const ListQuery = z.strictObject({
   status: z.enum(["queued", "sending", "retrying", "sent", "failed"]).optional(),
   action: ActionId.optional(),
   destination: DestinationId.optional(),

@@ -8,7 +8,7 @@ import { QUEUE_ID } from "../gist/queue-model";
 import { pathParam } from "../http/path-param";
 import { CustomerId } from "../store/ids";
 
-const QueueId = z.string().regex(QUEUE_ID, "is not a queue id (q_ and 19 characters)");
+export const QueueId = z.string().regex(QUEUE_ID, "is not a queue id (q_ and 19 characters)");
 
 /**
  * An account's own view of its Gist queue (serve mode), with its service key:

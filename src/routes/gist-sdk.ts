@@ -13,8 +13,8 @@ import { pathParam } from "../http/path-param";
 import { getAccount } from "../store/accounts";
 import type { AccountId } from "../store/ids";
 
-const QueueId = z.string().regex(QUEUE_ID, "is not a queue id (q_ and 19 characters)");
-const MessageId = z.string().min(1).max(256, "must be at most 256 characters");
+export const QueueId = z.string().regex(QUEUE_ID, "is not a queue id (q_ and 19 characters)");
+export const MessageId = z.string().min(1).max(256, "must be at most 256 characters");
 
 /**
  * What the Gist web SDK calls on its queue host, for accounts in serve mode:

@@ -11,13 +11,13 @@ import { DeliveryId, SourceId } from "../store/ids";
 import { secretBox } from "../store/secret-box";
 import { deleteSource, getSource, listSources, publicSource, putSource, SourceInput } from "../store/sources";
 
-const EventsQuery = z.strictObject({
+export const EventsQuery = z.strictObject({
   type: z.string().min(1).max(100).optional(),
   status: z.enum(["accepted", "filtered", "duplicate", "refused"]).optional(),
   cursor: z.string().regex(/^in_[0-9a-z]{19}$/, "is not an event id").optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
-const EventId = z.string().regex(/^in_[0-9a-z]{19}$/, "is not an event id (in_ and 19 characters)");
+export const EventId = z.string().regex(/^in_[0-9a-z]{19}$/, "is not an event id (in_ and 19 characters)");
 
 /** Inbound webhook sources: `/v1/accounts/{account}/sources[/{src}]`, their received events, and replay of a forward. */
 export const sourceRoutes = new Hono<AppEnv>()

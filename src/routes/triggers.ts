@@ -13,7 +13,7 @@ import { actionFor } from "./actions";
 
 const IdempotencyKey = z.string().min(1).max(256);
 
-const TriggerInput = z.strictObject({
+export const TriggerInput = z.strictObject({
   customer: IdentifiedCustomer,
   ...ScopeFields,
   idempotency_key: IdempotencyKey.optional(),
