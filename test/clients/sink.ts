@@ -3,6 +3,8 @@
 // everything under `/s/<key>` and records it; `GET /_requests/<key>` returns
 // what arrived under that key, so each test reads only its own traffic (the
 // tests run in other processes than the one holding the recordings).
+// `?fail=N` on a delivery makes the first N requests under its key answer 503
+// (still recorded): a target that fails, then recovers, to watch retries.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,6 +30,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startSink(): Promise<Sink> {
   const recorded = new Map<string, SinkRequest[]>();
+  const failuresServed = new Map<string, number>();
   const server = createServer(async (req, res) => {
     const path = req.url ?? "/";
     const [, kind = "", key = ""] = new URL(path, "http://127.0.0.1").pathname.split("/");
@@ -44,6 +47,14 @@ export async function startSink(): Promise<Sink> {
     const list = recorded.get(key) ?? [];
     list.push({ method: req.method ?? "", path, headers: req.headers, body, at: Date.now() });
     recorded.set(key, list);
+    const failFirst = Number(new URL(path, "http://127.0.0.1").searchParams.get("fail") ?? 0);
+    const served = failuresServed.get(key) ?? 0;
+    if (served < failFirst) {
+      failuresServed.set(key, served + 1);
+      res.writeHead(503, { "content-type": "application/json" });
+      res.end('{"ok":false}');
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json" });
     res.end('{"ok":true}');
   });
