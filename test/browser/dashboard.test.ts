@@ -109,7 +109,7 @@ describe("dashboard in Chromium", () => {
     await page.evaluate(() => {
       const seen: string[] = ((window as any).__statuses = []);
       const record = () => {
-        for (const row of document.querySelectorAll("#delivery-rows tr[data-status]")) {
+        for (const row of Array.from(document.querySelectorAll("#delivery-rows tr[data-status]"))) {
           const status = row.getAttribute("data-status")!;
           if (seen.at(-1) !== status) seen.push(status);
         }
