@@ -32,7 +32,11 @@ const args = [
   "--var", "ALLOW_PRIVATE_TARGETS:true",
   ...process.argv.slice(2),
 ];
-console.log(`edgehook: http://127.0.0.1:${port}  (admin token: ${LOCAL_ADMIN_TOKEN === "dev-admin-token" ? "dev-admin-token" : "from ADMIN_TOKEN"})`);
+const base = `http://127.0.0.1:${port}`;
+console.log(`edgehook: ${base}  (admin token: ${LOCAL_ADMIN_TOKEN === "dev-admin-token" ? "dev-admin-token" : "from ADMIN_TOKEN"})`);
+// On 127.0.0.1 and localhost the dashboard's session cookie is not Secure, so it works over plain HTTP.
+console.log(`  dashboard: ${base}/ui  (sign in with the admin token or a service key)`);
+console.log(`  API docs:  ${base}/docs  (OpenAPI document: ${base}/openapi.json)`);
 const dev = spawn("node_modules/.bin/wrangler", args, {
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, ...quiet },
