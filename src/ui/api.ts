@@ -18,6 +18,7 @@ import { actionRunRoutes } from "../routes/action-runs";
 import { actionRoutes } from "../routes/actions";
 import { deliveryRoutes } from "../routes/deliveries";
 import { destinationRoutes } from "../routes/destinations";
+import { gistQueueRoutes } from "../routes/gist-queue";
 import { sourceRoutes } from "../routes/sources";
 
 const principals = new WeakMap<Request, Principal>();
@@ -36,6 +37,7 @@ internal.route("/v1/accounts/:account/actions", actionRunRoutes);
 internal.route("/v1/accounts/:account/destinations", destinationRoutes);
 internal.route("/v1/accounts/:account/sources", sourceRoutes);
 internal.route("/v1/accounts/:account/deliveries", deliveryRoutes);
+internal.route("/v1/accounts/:account/gist", gistQueueRoutes);
 internal.route("/v1/accounts", accountRoutes);
 internal.notFound((c) => c.json(new AppError("not_found", "No such page").toJSON(), 404));
 internal.onError((err, c) => {

@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, makeAccount, makeAction, makeKey, target, uniqueId, waitFor } from "../helpers";
 import { csrfOf, signIn } from "./ui-client";
@@ -140,5 +141,25 @@ describe("deliveries", () => {
     const newId = replay.headers.get("location")!.match(/deliveries\/(dlv_[0-9a-z]+)/)![1]!;
     expect(newId).not.toBe(id);
     expect((await api("GET", `/v1/accounts/${account}/deliveries/${newId}`)).body.replay_of).toBe(id);
+  });
+});
+
+describe("gist page", () => {
+  it("shows a serve-mode user's pending messages, looked up by user token", async () => {
+    const site = uniqueId("site");
+    const account = await makeAccount({ gist: { mode: "serve", site_id: site } });
+    const { key } = await makeKey(account);
+    const queued = await exports.default.fetch("http://edgehook.test/api/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bourbon-organization-id": account, "x-gist-service-key": key },
+      body: JSON.stringify({ messageId: "spring-sale", userToken: "ann", priority: 2 }),
+    });
+    expect(queued.status).toBe(202);
+    const { client } = await signIn(key);
+    const page = await client.get(`/ui/a/${account}/gist?user=ann`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(site);
+    expect(page.text).toContain("spring-sale");
+    expect((await client.get(`/ui/a/${account}/gist?user=bob`)).text).not.toContain("spring-sale");
   });
 });

@@ -1,8 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /**
  * List views of the account's other delivery sources: Data Pipelines
- * destinations, inbound webhook sources (with their received events) and the
- * Gist relay (its settings and the deliveries it made). Read through the API;
+ * destinations, inbound webhook sources (with their received events) and Gist
+ * (relay mode: the deliveries it made; serve mode: a user's pending messages
+ * and views). Read through the API;
  * editing them stays with the API for now.
  */
 import { Hono } from "hono";
@@ -37,6 +38,22 @@ interface InboundEvent {
   status: string;
   received_at?: string;
   delivery_id?: string | null;
+}
+
+type GistView = { mode: "relay"; base_url: string | null } | { mode: "serve"; site_id: string; polling_interval_s: number };
+
+interface PendingMessage {
+  queueId: string;
+  messageId: string;
+  priority: number;
+  scheduledFor?: string;
+  expiry: string;
+}
+
+interface GistViewLog {
+  queueId: string | null;
+  messageId: string;
+  viewedAt: string;
 }
 
 const list = (values: string[] | undefined | null) => (values && values.length ? values.join(", ") : "all");
@@ -113,22 +130,73 @@ export const resourcePages = new Hono<UiEnv>()
   .get("/a/:account/gist", async (c) => {
     const account = c.req.param("account");
     const principal = c.get("session").principal;
+    const user = c.req.query("user")?.trim() || undefined;
     const [info, recent] = await Promise.all([
-      apiOrThrow<{ gist: { mode: string; base_url: string | null } | null }>(c.env, principal, "GET", accountPath(account)),
+      apiOrThrow<{ gist: GistView | null }>(c.env, principal, "GET", accountPath(account)),
       apiOrThrow<{ deliveries: DeliveryView[] }>(c.env, principal, "GET", `${accountPath(account, "deliveries")}?limit=100`),
     ]);
-    // The API filters by action or destination only, so the Gist relay's deliveries are picked from the latest 100.
-    const gist = recent.deliveries.filter((d) => d.kind === "gist");
+    const serve = info.gist?.mode === "serve" ? info.gist : null;
+    const serving = serve !== null;
+    const queue = serving && user
+      ? await Promise.all([
+          apiOrThrow<{ messages: PendingMessage[] }>(c.env, principal, "GET", accountPath(account, "gist", "users", user, "messages")),
+          apiOrThrow<{ views: GistViewLog[] }>(c.env, principal, "GET", accountPath(account, "gist", "users", user, "views")),
+        ])
+      : null;
+    // The API filters deliveries by action or destination only, so the relay's are picked from the latest 100.
+    const relayed = recent.deliveries.filter((d) => d.kind === "gist");
     return render(
       c,
       <Page title="Gist" {...chrome(c, account, "gist")}>
-        {info.gist ? (
-          <p>Gist {info.gist.mode} mode{info.gist.base_url ? <> to <code>{info.gist.base_url}</code></> : null}: messages posted to /api/v1/messages are relayed as deliveries.</p>
-        ) : (
-          <p>Gist is not configured for this account (PUT the account with a <code>gist</code> block).</p>
-        )}
-        <h2>Relayed message batches (latest)</h2>
-        <DeliveryTable account={account} deliveries={gist} />
+        {!info.gist ? <p>Gist is not configured for this account (PUT the account with a <code>gist</code> block).</p> : null}
+        {info.gist?.mode === "relay" ? (
+          <p>Relay mode{info.gist.base_url ? <> to <code>{info.gist.base_url}</code></> : null}: messages posted to /api/v1/messages are relayed to Gist as deliveries.</p>
+        ) : null}
+        {serve ? (
+          <>
+            <p>Serve mode: edgehook is the queue the Gist web SDK polls (site <code>{serve.site_id}</code>, every {serve.polling_interval_s} s).</p>
+            <h2>A user's queue</h2>
+            <form method="get" class="filters">
+              <div>
+                <label for="user">User token</label>
+                <input id="user" name="user" type="text" value={user ?? ""} required />
+              </div>
+              <button type="submit">Show</button>
+            </form>
+            {queue ? (
+              <>
+                <h2>Pending for {user}</h2>
+                <div class="table-wrap">
+                  <table>
+                    <thead><tr><th scope="col">Queue id</th><th scope="col">Message</th><th scope="col">Priority</th><th scope="col">Scheduled</th><th scope="col">Expires</th></tr></thead>
+                    <tbody>
+                      {queue[0].messages.length === 0 ? <tr><td colspan={5}>Nothing pending.</td></tr> : queue[0].messages.map((m) => (
+                        <tr><td><code>{m.queueId}</code></td><td>{m.messageId}</td><td>{m.priority}</td><td><Time at={m.scheduledFor} /></td><td><Time at={m.expiry} /></td></tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                <h2>Views by {user}</h2>
+                <div class="table-wrap">
+                  <table>
+                    <thead><tr><th scope="col">Message</th><th scope="col">Queue id</th><th scope="col">Viewed</th></tr></thead>
+                    <tbody>
+                      {queue[1].views.length === 0 ? <tr><td colspan={3}>No views yet.</td></tr> : queue[1].views.map((v) => (
+                        <tr><td>{v.messageId}</td><td><code>{v.queueId ?? "—"}</code></td><td><Time at={v.viewedAt} /></td></tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
+            ) : null}
+          </>
+        ) : null}
+        {info.gist?.mode !== "serve" ? (
+          <>
+            <h2>Relayed message batches (latest)</h2>
+            <DeliveryTable account={account} deliveries={relayed} />
+          </>
+        ) : null}
       </Page>,
     );
   });
