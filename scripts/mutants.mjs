@@ -51,6 +51,11 @@ export const testsFor = {
   "src/routes/triggers.ts": [...delivery("trigger", "attributes", "idempotency"), ...limiter("failures"), ...routes("hostile-input", "limits"), "test/production/private-targets.test.ts"],
   "src/routes/actions.ts": [...routes("actions", "accounts", "tenant-existing", "preview")],
   "src/templates/liquid.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
+  "src/gist/queue.do.ts": ["test/gist/serve.test.ts"],
+  "src/gist/queue-client.ts": ["test/gist/serve.test.ts"],
+  "src/gist/user-token.ts": ["test/gist/serve.test.ts"],
+  "src/gist/site-index.ts": ["test/gist/serve.test.ts"],
+  "src/routes/gist-sdk.ts": ["test/gist/serve.test.ts"],
   "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview", "hostile-input", "limits")],
 };
 
@@ -244,5 +249,26 @@ m(107, "a template cache of 5", "const MAX_CACHED = 500;", "const MAX_CACHED = 5
 inFile("src/templates/render-limits.ts");
 m(108, "a render step limit of 100 M", "export const RENDER_STEP_LIMIT = 100_000;", "export const RENDER_STEP_LIMIT = 100_000_000;");
 m(111, "a rendered attribute value may be 640 KB", "export const MAX_RENDERED_ATTRIBUTE_BYTES = 65_536;", "export const MAX_RENDERED_ATTRIBUTE_BYTES = 655_360;");
+
+// ------------------------------------------------------------ Gist serve mode
+inFile("src/gist/queue.do.ts");
+m(112, "the poll shows messages scheduled for later", "(user_token = ? OR user_token = ?) AND (scheduled_at IS NULL OR scheduled_at <= ?) AND expires_at > ?\",\n      userToken, BROADCAST, now, now,", "(user_token = ? OR user_token = ?) AND (scheduled_at IS NULL OR scheduled_at <= ? OR 1) AND expires_at > ?\",\n      userToken, BROADCAST, now, now,");
+m(113, "the poll shows expired messages", "AND (scheduled_at IS NULL OR scheduled_at <= ?) AND expires_at > ?", "AND (scheduled_at IS NULL OR scheduled_at <= ?) AND expires_at > ? - 1e15");
+m(114, "lowest priority first", "ORDER BY priority, queued_at, rowid", "ORDER BY priority DESC, queued_at, rowid");
+m(115, "a viewed broadcast is removed for that user's shard", "if (!row || row.user_token === BROADCAST) return { removed: false };", "if (!row) return { removed: false };");
+m(116, "a 1,001st pending message is taken", "if (this.count(userToken) > MAX_PENDING_PER_USER) throw new QueueFull(userToken);", "if (this.count(userToken) > MAX_PENDING_PER_USER + 1) throw new QueueFull(userToken);");
+m(117, "queuing a messageId again adds a second copy", "const queueId = existing?.queue_id ?? message.queueId;\n    const body = JSON.stringify({ ...message.sdk, queueId } satisfies SdkMessage);\n    if (existing) {", "const queueId = message.queueId;\n    const body = JSON.stringify({ ...message.sdk, queueId } satisfies SdkMessage);\n    if (false) {");
+m(118, "a view by another user removes the message", "SELECT queue_id, user_token, body FROM messages WHERE queue_id = ? AND (user_token = ? OR user_token = ?)\", queueId, userToken, BROADCAST)\n      .toArray()[0];\n    const messageId", "SELECT queue_id, user_token, body FROM messages WHERE queue_id = ? OR ? OR ?\", queueId, userToken, BROADCAST)\n      .toArray()[0];\n    const messageId");
+inFile("src/gist/queue-client.ts");
+m(119, "a broadcast is written to one shard only", "if (message.userToken === null) for (let s = 0; s < QUEUE_SHARDS; s++) add(s, index, message);", "if (message.userToken === null) add(0, index, message);");
+m(120, "deleting a broadcast leaves the other shards' copies", "  if (broadcast) {\n", "  if (false) {\n");
+inFile("src/gist/user-token.ts");
+m(121, "a token that is not base64 is decoded anyway", "  if (!BASE64.test(header)) throw", "  if (false) throw");
+inFile("src/gist/site-index.ts");
+m(122, "another account's site id can be claimed", "if (owner && owner !== account) throw", "if (false) throw");
+m(123, "the old site id keeps answering after a move", "if ((await accountForSite(kv, oldSite)) === after.id) await kv.delete(kvKeys.gistSite(oldSite));", "void oldSite;");
+inFile("src/routes/gist-sdk.ts");
+m(124, "allowed_origins is not enforced", "if (origin && settings.allowed_origins && !settings.allowed_origins.includes(origin)) {", "if (false) {");
+m(125, "a site id that names an account not serving it is answered", "if (!account || settings?.site_id !== site) throw", "if (!account || !settings) throw");
 
 export const mutants = list;

@@ -130,10 +130,11 @@ describe("serve mode: view logs", () => {
     expect((await api("GET", `/v1/accounts/${account}/gist/users/fa/views`, undefined, key)).body.views).toMatchObject([{ queueId: null, messageId: "kept" }]);
   });
 
-  it("another user's view of a queueId does not remove it", async () => {
+  it("another user's view of a queueId does not remove it, even from the same shard", async () => {
     const { account, key, site } = await serveAccount();
     const accepted = await queue(account, key, { messageId: "mine", userToken: "gus" });
-    await call(`/api/v1/logs/queue/${accepted.body.queue_ids[0]}`, sdkHeaders(site, "hal"));
+    const neighbour = Array.from({ length: 200 }, (_, i) => `hal-${i}`).find((user) => shardOf(user) === shardOf("gus"))!;
+    await call(`/api/v1/logs/queue/${accepted.body.queue_ids[0]}`, sdkHeaders(site, neighbour));
     expect(idsOf(await poll(site, "gus"))).toEqual(["mine"]);
   });
 });
@@ -193,7 +194,7 @@ describe("serve mode: isolation and bad input", () => {
     expect((await api("GET", `/v1/accounts/${other}`)).body.gist).toBeNull();
   });
 
-  it("an account that moves to another site id stops answering for the old one", async () => {
+  it("an account that moves to another site id stops answering for the old one, which is free again", async () => {
     const { account, key, site } = await serveAccount();
     await queue(account, key, { messageId: "moved", userToken: "max" });
     const next = uniqueId("site");
@@ -202,6 +203,19 @@ describe("serve mode: isolation and bad input", () => {
     });
     expect((await poll(site, "max")).status).toBe(404);
     expect(idsOf(await poll(next, "max"))).toEqual(["moved"]);
+    // The old site id is free again.
+    const other = await makeAccount();
+    expect((await api("PUT", `/v1/accounts/${other}`, { gist: { mode: "serve", site_id: site } })).status).toBe(200);
+  });
+
+  it("a stale index entry (KV is eventually consistent) never answers for an account that does not serve that site", async () => {
+    const { account, key } = await serveAccount();
+    await queue(account, key, { messageId: "private", userToken: "nia" });
+    const stale = uniqueId("site");
+    await env.CONFIG.put(`gistsite:${stale}`, account);
+    const res = await poll(stale, "nia");
+    expect(res.status).toBe(404);
+    expect(res.body.inAppMessages).toBeUndefined();
   });
 });
 
