@@ -40,6 +40,8 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      // In Node: `wrangler dev` SIGKILLed mid-delivery and restarted on its persisted state (test/crash).
+      { test: { name: "crash", environment: "node", include: ["test/crash/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 30_000 } },
     ],
   },
 });

@@ -4,7 +4,7 @@ import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
-import { DeliveryMessage } from "./message";
+import { DeliveryMessage, QueueProbe } from "./message";
 import { SEND_TIMEOUT_MS } from "./send";
 import { loadSenders } from "./senders";
 
@@ -30,8 +30,14 @@ type Slot = ReturnType<typeof concurrencyLimit>;
  */
 export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
   const byLimiter = new Map<string, Array<{ msg: Msg; body: DeliveryMessage }>>();
+  const probes: Array<{ msg: Msg; body: QueueProbe }> = [];
   for (const msg of batch.messages) {
     const parsed = DeliveryMessage.safeParse(msg.body);
+    const probe = parsed.success ? null : QueueProbe.safeParse(msg.body);
+    if (probe?.success) {
+      probes.push({ msg, body: probe.data });
+      continue;
+    }
     if (!parsed.success) {
       // Not ours or from an incompatible version: there is no delivery to record it against.
       console.error("dropping an unreadable delivery message", msg.id, parsed.error.message);
@@ -45,6 +51,22 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindi
   // One limit for the whole invocation, however many limiters its batch spans.
   const slot = concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION);
   await Promise.all([...byLimiter].map(([limiter, group]) => consumeGroup(env, slot, limiter, group)));
+  // Only now: the deliveries that came with a probe have been acquired (seen), so its answer cannot pass them.
+  await Promise.all(probes.map((probe) => answerProbe(env, probe)));
+}
+
+/**
+ * Tells the limiter its probe made it through the queue (limiter/recovery.ts).
+ * Acked either way: a probe that cannot be answered is simply not heard, and
+ * the limiter sends another.
+ */
+async function answerProbe(env: Bindings, { msg, body }: { msg: Msg; body: QueueProbe }): Promise<void> {
+  try {
+    await limiterByName(env, body.limiter).probeSeen(body.probe_sent_at);
+  } catch (err) {
+    console.error("could not answer a queue probe", body.limiter, err);
+  }
+  msg.ack();
 }
 
 async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {

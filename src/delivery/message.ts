@@ -22,3 +22,17 @@ export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 export function newDeliveryId(now = Date.now()): DeliveryId {
   return sortableId("dlv", now) as DeliveryId;
 }
+
+/**
+ * A limiter's queue probe (src/limiter/recovery.ts): it travels the same queue
+ * as the deliveries, and its coming back at all is the news. A consumer that
+ * predates probes fails to read it as a DeliveryMessage and drops it, which
+ * only costs that limiter another probe.
+ */
+export const QueueProbe = z.object({
+  v: z.literal(1),
+  limiter: z.string().min(1),
+  /** When the limiter sent it (ms): every message visible well before this has reached a consumer once this one has. */
+  probe_sent_at: z.number().int().nonnegative(),
+});
+export type QueueProbe = z.infer<typeof QueueProbe>;

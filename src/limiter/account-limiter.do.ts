@@ -10,14 +10,15 @@ import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-s
 import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { INBOUND_SCHEMA, InboundLog, type InboundEvent, type InboundFilter } from "./inbound-log";
 import { PERMIT_SCHEMA, Permits } from "./permits";
+import { OVERDUE_AFTER_MS, Recovery } from "./recovery";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
 import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery, InboundOutcome, ReceivedInbound } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
-/** The alarm prunes the log and sweeps for orphans at least this often. */
+/** The alarm prunes the logs at least this often. */
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
-/** An unfinished delivery nobody touched for this long has lost its queue message. */
-const ORPHANED_AFTER_MS = 15 * 60 * 1000;
+/** When a call could not re-queue every lost delivery (it is bounded), the alarm goes on this soon. */
+const MORE_LOST_AFTER_MS = 1_000;
 /** A queue message may arrive this much before its retry is due and still count as that retry. */
 const EARLY_SLACK_MS = 2_000;
 
@@ -44,6 +45,7 @@ export class AccountLimiter extends DurableObject<Env> {
   private readonly attributes: AttributeStore;
   private readonly settings: LimiterSettings;
   private readonly inbound: InboundLog;
+  private readonly recovery: Recovery;
   /** Accepts whose queue send is in flight, by idempotency key: a duplicate waits for the outcome. */
   private readonly accepting = new Map<string, Promise<AcceptOutcome>>();
   /** The alarm time as this instance last saw it; saves a storage read on every accept. */
@@ -59,6 +61,7 @@ export class AccountLimiter extends DurableObject<Env> {
     this.attributes = new AttributeStore(sql);
     this.settings = new LimiterSettings(sql);
     this.inbound = new InboundLog(sql);
+    this.recovery = new Recovery(this.log, this.settings, env.DELIVERIES);
   }
 
   /** The cap every account of this limiter shares: the concurrency most recently saved on any of them. */
@@ -129,7 +132,8 @@ export class AccountLimiter extends DurableObject<Env> {
     } finally {
       for (const { key } of fresh) if (key) this.accepting.delete(key);
     }
-    if (fresh.length > 0) await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    // Armed whenever deliveries are pending: the alarm is what notices a lost message (recovery.ts).
+    if (fresh.length > 0) await this.ensureAlarm(now + OVERDUE_AFTER_MS);
     return Promise.all(outcomes);
   }
 
@@ -321,31 +325,42 @@ export class AccountLimiter extends DurableObject<Env> {
     return this.inbound.list(account, source, filter);
   }
 
-  /** Expires abandoned leases, prunes the log, re-queues orphans; re-arms while there is work. */
+  /**
+   * Expires abandoned leases, prunes the logs, and looks for deliveries whose
+   * queue message was lost (recovery.ts). Re-arms while there is work: for the
+   * next lease expiry, the next delivery that could become overdue, or the
+   * hourly prune. Alarms are kept in the object's storage, so they outlive a
+   * restart of the runtime.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.permits.dropExpired(now);
     this.log.prune(now);
     this.inbound.prune(now);
-    await this.requeueOrphans(now);
-    const nextLease = this.permits.nextExpiry();
+    const limiter = this.settings.name;
+    const more = limiter ? await this.recovery.check(limiter, now) : false;
+    const next = [
+      this.permits.nextExpiry(),
+      this.recovery.nextCheck(now),
+      more ? now + MORE_LOST_AFTER_MS : null,
+      this.log.isEmpty() ? null : now + SWEEP_EVERY_MS,
+    ].filter((at): at is number => at !== null);
     this.alarmAt = null;
-    if (nextLease !== null || !this.log.isEmpty()) {
-      this.alarmAt = Math.min(nextLease ?? Infinity, now + SWEEP_EVERY_MS);
+    if (next.length > 0) {
+      this.alarmAt = Math.min(...next);
       await this.ctx.storage.setAlarm(this.alarmAt);
     }
   }
 
-  /** Nothing accepted is lost: an unfinished delivery whose message went missing is queued again. */
-  private async requeueOrphans(now: number): Promise<void> {
+  /**
+   * A queue probe this limiter sent at `sentAt` has reached a consumer: the
+   * deliveries it proves lost are queued again now, not at the next alarm.
+   */
+  async probeSeen(sentAt: number): Promise<void> {
     const limiter = this.settings.name;
     if (!limiter) return;
-    const orphans = this.log.orphaned(now - ORPHANED_AFTER_MS, 100);
-    if (orphans.length === 0) return;
-    const messages = orphans.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account: account as AccountId, delivery_id: id as DeliveryId }));
-    await this.env.DELIVERIES.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
-    for (const { id } of orphans) this.log.touch(id, now);
-    console.warn(`re-queued ${orphans.length} orphaned deliveries`);
+    const now = Date.now();
+    if (await this.recovery.probeReturned(limiter, sentAt, now)) await this.ensureAlarm(now + MORE_LOST_AFTER_MS);
   }
 
   /**

@@ -153,19 +153,29 @@ export class DeliveryLog {
   }
 
   /**
-   * Unfinished deliveries nobody has touched since `before`: their queue
-   * message was lost (say, dropped after the dead-letter consumer failed), so
-   * the sweep puts them back on the queue.
+   * Unfinished deliveries no consumer has seen since `before`, nor is due to
+   * (a retry's message appears at next_attempt_at), and not in flight under a
+   * live lease: if their queue message were still coming, a consumer would
+   * have shown up by now. The recovery (recovery.ts) decides which of them
+   * are lost; this only lists candidates, oldest first.
    */
-  orphaned(before: number, limit: number): Array<{ id: string; account: string }> {
+  orphaned(before: number, limit: number, now = Date.now()): Array<{ id: string; account: string }> {
     return this.sql
       .exec<{ id: string; account: string }>(
         `SELECT id, account FROM deliveries
-         WHERE status NOT IN ('sent', 'failed') AND COALESCE(next_attempt_at, updated_at) < ?
+         WHERE status NOT IN ('sent', 'failed') AND ${LAST_SEEN} < ? AND ${NOT_LEASED}
          ORDER BY id LIMIT ?`,
-        before, limit,
+        before, now, limit,
       )
       .toArray();
+  }
+
+  /** The earliest last sighting among the deliveries orphaned() could list later, or null when there are none. */
+  oldestSighting(now: number): number | null {
+    const row = this.sql
+      .exec<{ at: number | null }>(`SELECT MIN(${LAST_SEEN}) AS at FROM deliveries WHERE status NOT IN ('sent', 'failed') AND ${NOT_LEASED}`, now)
+      .one();
+    return row.at ?? null;
   }
 
   /** Appends an attempt and moves the delivery to its next status. */
@@ -252,6 +262,17 @@ export class DeliveryLog {
     );
   }
 }
+
+/**
+ * When a consumer last looked after a delivery (every acquire, wait and
+ * settle sets updated_at), or when its scheduled retry's message appears.
+ */
+const LAST_SEEN = "MAX(updated_at, COALESCE(next_attempt_at, 0))";
+/**
+ * Not being sent under a lease that is still live (bound: now). The leases
+ * table is Permits' (permits.ts), in the same database.
+ */
+const NOT_LEASED = "(status <> 'sending' OR lease_id IS NULL OR lease_id NOT IN (SELECT id FROM leases WHERE expires_at > ?))";
 
 /** What the API shows of a row: everything but the stored job, of which only the body. */
 const VIEW_COLUMNS = `id, account, kind, source, customer_id, status, created_at, updated_at, next_attempt_at,

@@ -34,6 +34,29 @@ export class LimiterSettings {
     this.write("concurrency", String(value));
   }
 
+  /** When this limiter last sent a queue probe (recovery.ts), for pacing. */
+  get probeSentAt(): number | null {
+    return this.number("probe_sent_at");
+  }
+
+  set probeSentAt(value: number) {
+    this.write("probe_sent_at", String(value));
+  }
+
+  /** The send time of the latest probe that came back: the queue had delivered everything visible before it. */
+  get queueFlowedAt(): number | null {
+    return this.number("queue_flowed_at");
+  }
+
+  set queueFlowedAt(value: number) {
+    this.write("queue_flowed_at", String(value));
+  }
+
+  private number(key: string): number | null {
+    const value = this.read(key);
+    return value === null ? null : Number(value);
+  }
+
   private read(key: string): string | null {
     if (!this.cache.has(key)) {
       const row = this.sql.exec<{ value: string }>("SELECT value FROM settings WHERE key = ?", key).toArray()[0];
