@@ -39,6 +39,7 @@ function errorStatuses(route: RouteDoc): number[] {
   if (route.body) [400, 413].forEach((s) => statuses.add(s));
   if (route.query || route.path.includes("{")) statuses.add(400);
   if (route.path.startsWith("/v1/accounts/{account}")) statuses.add(404);
+  for (const status of route.omitErrors ?? []) statuses.delete(status);
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -79,6 +80,7 @@ function operation(route: RouteDoc): Json {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     security: SECURITY[route.auth],
     parameters: parameters(route),
@@ -120,7 +122,12 @@ export function buildDocument(routes: RouteDoc[] = ROUTES): Json {
     info: {
       title: "edgehook",
       version: "0.1.0",
-      description: "Webhook relay on Cloudflare Workers. JSON in and out; every error is `{\"error\": {\"code\", \"message\"}}`.",
+      description: [
+        "Webhook relay on Cloudflare Workers. JSON in and out; every error is `{\"error\": {\"code\", \"message\"}}` with the status its code maps to.",
+        "",
+        "**Auth.** Admin calls: `Authorization: Bearer <ADMIN_TOKEN>`. Account calls (`/v1/accounts/{account}/…`): the admin token or a service key of that account; a key of another account gets 403.",
+        "Tracking (`/v1/track` …): a service key as the HTTP Basic user name. Gist's API: `X-Bourbon-Organization-Id` and `X-Gist-Service-Key`. Inbound sources: the sender's signature.",
+      ].join("\n"),
       license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: "/", description: "This deployment" }],

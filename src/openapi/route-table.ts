@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GistBulk, GistMessage, GistMessages, MAX_BULK_MESSAGES } from "../gist/messages";
+import { TRACKING_LIMITS } from "../pipelines/tracking-limits";
 import { BatchEnvelope, BatchItems, singleCallSchema, TRACKING_TYPES } from "../pipelines/tracking-schemas";
 import { KeyInput } from "../routes/accounts";
 import { PreviewInput, TestInput } from "../routes/action-runs";
@@ -35,6 +36,8 @@ export interface RouteDoc {
   operationId: string;
   tag: string;
   summary: string;
+  /** Longer text (Markdown) where the summary is not enough. */
+  description?: string;
   auth: Auth;
   /** Path parameters whose schema is not the one PATH_PARAMS gives their name. */
   params?: Record<string, z.ZodType>;
@@ -45,6 +48,8 @@ export interface RouteDoc {
   responses: Partial<Record<200 | 201 | 202 | 204, Answer>>;
   /** Error statuses beyond those the auth, body and parameters imply. */
   errors?: number[];
+  /** Implied statuses this route never answers with. */
+  omitErrors?: number[];
 }
 
 /** Path parameters by name, with the schema the route checks them with (pathParam). */
@@ -68,6 +73,11 @@ const TrackingBatch = BatchEnvelope.extend({ batch: BatchItems.shape.batch });
 function trackingCall(type: (typeof TRACKING_TYPES)[number]) {
   return (singleCallSchema(type).out as z.ZodObject).safeExtend({ type: z.literal(type).optional().describe("Optional: the path names the call type") });
 }
+/** Tracking answers an oversized body with 400 validation_failed, as Segment's API does, hence no 413. */
+const TRACKING_NOTE =
+  "The body may be gzip-compressed (`Content-Encoding: gzip`) and sent as `text/plain`, as analytics.js does. " +
+  `At most ${TRACKING_LIMITS.requestBytes / 1024} KB, before and after decompression; a batch holds at most ${TRACKING_LIMITS.batchEvents} events. ` +
+  "Every event is checked before any is queued: the request is kept whole or refused.";
 /** Bulk as the route checks it: the count (GistBulk), then each message (GistMessages). */
 const GistBulkMessages = GistBulk.extend({ messages: GistMessages.shape.messages.min(1).max(MAX_BULK_MESSAGES) });
 
@@ -78,7 +88,11 @@ export const ROUTES: RouteDoc[] = [
   { method: "get", path: "/openapi.json", operationId: "openApiDocument", tag: "Meta", summary: "This OpenAPI 3.1 document", auth: "none", responses: { 200: OpenApiDocument } },
   { method: "get", path: "/docs", operationId: "apiDocs", tag: "Meta", summary: "Interactive API reference (HTML)", auth: "none", responses: { 200: { mediaType: "text/html", schema: z.string() } } },
 
-  { method: "put", path: account, operationId: "putAccount", tag: "Accounts", summary: "Create or update an account", auth: "admin", body: AccountInput, responses: { 200: R.PublicAccount, 201: R.PublicAccount } },
+  {
+    method: "put", path: account, operationId: "putAccount", tag: "Accounts", summary: "Create or update an account",
+    description: "Absent fields keep their stored value; `null` clears one. Secrets are stored sealed and never shown. 409: `gist.site_id` already belongs to another account.",
+    auth: "admin", body: AccountInput, responses: { 200: R.PublicAccount, 201: R.PublicAccount }, errors: [409],
+  },
   { method: "get", path: account, operationId: "getAccount", tag: "Accounts", summary: "Read an account (secrets shown only as *_set)", auth: "account", responses: { 200: R.PublicAccount } },
   { method: "post", path: `${account}/keys`, operationId: "createKey", tag: "Accounts", summary: "Create a service key (shown once)", auth: "admin", body: KeyInput, responses: { 201: R.CreatedKey } },
   { method: "get", path: `${account}/keys`, operationId: "listKeys", tag: "Accounts", summary: "List service keys, without secrets", auth: "account", responses: { 200: R.KeyList } },
@@ -117,14 +131,17 @@ export const ROUTES: RouteDoc[] = [
   { method: "post", path: `${account}/sources/{src}/events/{event}/replay`, operationId: "replayInboundEvent", tag: "Sources", summary: "Forward an event again, as a new delivery", auth: "account", responses: { 202: R.Replayed }, errors: [409] },
   {
     method: "post", path: "/v1/inbound/{account}/{source}", operationId: "receiveInbound", tag: "Sources", summary: "Receive a webhook: verify its signature, record, forward",
-    auth: "signature", body: z.unknown().describe("Any body, up to 1 MB, verified byte for byte"), responses: { 200: R.InboundReceived }, errors: [400, 401, 413],
+    description:
+      "Public URL; the sender's signature is the only credential, checked by the source's `provider`: `customerio` (`X-CIO-Timestamp`, `X-CIO-Signature`), " +
+      "`standard-webhooks` (`webhook-id`, `webhook-timestamp`, `webhook-signature`) or `x-signature` (`X-Signature`). 401 when it does not verify; a replay is recorded as a duplicate.",
+    auth: "signature", body: z.unknown().describe("Any body, up to 1 MB, verified byte for byte"), responses: { 200: R.InboundReceived }, errors: [401, 404],
   },
 
   ...TRACKING_TYPES.map((type): RouteDoc => ({
     method: "post", path: `/v1/${type}`, operationId: `track_${type}`, tag: "Tracking", summary: `A ${type} call (Segment / Customer.io CDP)`,
-    auth: "writeKey", body: trackingCall(type), responses: { 200: R.TrackingAccepted },
+    description: TRACKING_NOTE, auth: "writeKey", body: trackingCall(type), responses: { 200: R.TrackingAccepted }, omitErrors: [413],
   })),
-  { method: "post", path: "/v1/batch", operationId: "trackBatch", tag: "Tracking", summary: "Several calls at once", auth: "writeKey", body: TrackingBatch, responses: { 200: R.TrackingAccepted } },
+  { method: "post", path: "/v1/batch", operationId: "trackBatch", tag: "Tracking", summary: "Several calls at once", description: TRACKING_NOTE, auth: "writeKey", body: TrackingBatch, responses: { 200: R.TrackingAccepted }, omitErrors: [413] },
 
   { method: "post", path: "/api/v1/messages", operationId: "gistMessage", tag: "Gist", summary: "Queue an in-app message (relayed to Gist)", auth: "gist", body: GistMessage, responses: { 202: R.GistQueued }, errors: [404, 409] },
   { method: "post", path: "/api/v1/messages/bulk", operationId: "gistBulk", tag: "Gist", summary: `Queue up to ${MAX_BULK_MESSAGES} messages`, auth: "gist", body: GistBulkMessages, responses: { 202: R.GistQueued }, errors: [404, 409] },
