@@ -146,10 +146,17 @@ describe("dashboard in Chromium", () => {
     expect(replay.body).toMatchObject({ status: "sent", replay_of: id });
     expect((await sinkRequests(sinkKey)).length).toBe(5);
 
-    // The overview's chart counts both in the current minute.
+    // The overview's chart counts them in the current minute, with one more that fails for good
+    // (its target answers 503 to all four attempts of RETRY_SCHEDULE=1,1,1).
+    const failing = await relay("PUT", `/v1/accounts/${account}/actions/crm-sync`, { url: `${inject("sinkUrl")}/s/${uniqueId("down")}?fail=99` });
+    expect(failing.status).toBe(201);
+    const doomed = (await relay("POST", `/v1/accounts/${account}/actions/crm-sync/trigger`, { customer: { id: "43" } })).body.delivery_id as string;
     await page.goto(`/ui/a/${account}`);
-    expect(await page.locator("figure.chart svg rect").count()).toBeGreaterThan(0);
-    expect(await page.locator("figure.chart .legend").textContent()).toContain("sent: 2");
+    await expect.poll(() => page.locator(`#row-${doomed}`).getAttribute("data-status"), { timeout: 20_000 }).toBe("failed");
+    await page.reload();
+    // One rect per status and minute: at least two (sent, failed), more when the test spans a minute boundary.
+    expect(await page.locator("figure.chart svg rect").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("figure.chart .legend").textContent()).toMatch(/sent: 2[\s\S]*failed: 1/);
     await screenshot(page, "dashboard-overview-desktop");
   });
 
