@@ -9,10 +9,7 @@
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
-import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { build } from "esbuild";
-import { Miniflare, Log, LogLevel } from "miniflare";
+import { ADMIN, buildWorkers, load as loadFor, log, median, startMiniflare, startSink } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
@@ -22,104 +19,9 @@ const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
 /** Events pushed through a batching destination in phase 5. */
 const PIPELINE_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const EVENTS_PER_REQUEST = 100;
-const ADMIN = "bench-admin-token";
-const quiet = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-async function buildWorkers() {
-  execFileSync("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", "dist"], { env: quiet, stdio: "ignore" });
-  await build({ entryPoints: ["bench/baseline-worker.ts"], bundle: true, format: "esm", outfile: "dist/bench/baseline.js", logLevel: "silent" });
-  await build({ entryPoints: ["bench/render-entry.ts"], bundle: true, format: "esm", platform: "node", outfile: "dist/bench/render.mjs", packages: "external", logLevel: "silent" });
-}
-
-function startSink() {
-  let received = 0;
-  let events = 0;
-  const waiters = [];
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => {
-      received++;
-      // A batch is a JSON array: count its events too.
-      if (req.url.startsWith("/batch")) events += JSON.parse(Buffer.concat(chunks).toString()).length;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"ok":true}');
-      while (waiters.length && waiters[0].count <= received) waiters.shift().resolve();
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        get received() { return received; },
-        get events() { return events; },
-        reset() { received = 0; events = 0; },
-        until(count) { return count <= received ? Promise.resolve() : new Promise((done) => waiters.push({ count, resolve: done })); },
-        close() { server.closeAllConnections(); server.close(); },
-      }),
-    ),
-  );
-}
-
-function startMiniflare() {
-  return new Miniflare({
-    log: new Log(LogLevel.ERROR),
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    workers: [
-      {
-        name: "edgehook",
-        modules: true,
-        scriptPath: "dist/index.js",
-        compatibilityDate: "2026-04-20",
-        compatibilityFlags: ["nodejs_compat"],
-        routes: ["*/v1/*", "*/healthz"],
-        kvNamespaces: ["CONFIG", "ATTRIBUTES"],
-        queueProducers: { DELIVERIES: "edgehook-deliveries", EVENTS: "edgehook-events" },
-        queueConsumers: {
-          "edgehook-deliveries": { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 },
-          "edgehook-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
-        },
-        durableObjects: {
-          ACCOUNT_LIMITER: { className: "AccountLimiter", useSQLite: true },
-          BATCH_BUFFER: { className: "BatchBuffer", useSQLite: true },
-        },
-        bindings: { ADMIN_TOKEN: ADMIN, ALLOW_PRIVATE_TARGETS: "true", RETRY_SCHEDULE: "1,1,1", EGRESS_IPS: "", ENCRYPTION_KEY: "bench:ZWRnZWhvb2stbG9jYWwtZGV2LW9ubHkta2V5LTAwMDE=" },
-      },
-      { name: "baseline", modules: true, scriptPath: "dist/bench/baseline.js", compatibilityDate: "2026-04-20", routes: ["*/baseline"] },
-    ],
-  });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Sends requests from CONCURRENCY loops for SECONDS; returns accepted requests per second. */
-async function load(makeRequest, expectStatus) {
-  const deadline = performance.now() + SECONDS * 1000;
-  let ok = 0;
-  let failed = 0;
-  async function loop() {
-    while (performance.now() < deadline) {
-      const res = await makeRequest();
-      await res.arrayBuffer();
-      if (res.status === expectStatus) ok++;
-      else failed++;
-    }
-  }
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, loop));
-  const seconds = (performance.now() - started) / 1000;
-  if (failed) log(`  (${failed} requests answered other than ${expectStatus})`);
-  return ok / seconds;
-}
+const load = (makeRequest, expectStatus) => loadFor(makeRequest, expectStatus, { seconds: SECONDS, concurrency: CONCURRENCY });
 
 async function main() {
   log(`edgehook bench: ${ROUNDS} rounds of ${SECONDS} s load phases (medians), ${CONCURRENCY} concurrent clients, ${DELIVERIES} deliveries end to end`);

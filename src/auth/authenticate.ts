@@ -2,18 +2,32 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Principal } from "../env";
 import { AppError } from "../errors";
 import { pathParam } from "../http/path-param";
+import { toHex } from "../lib/encoding";
 import { getAccount, type Account } from "../store/accounts";
 import { AccountId } from "../store/ids";
-import { findServiceKey } from "../store/service-keys";
-import { secretsEqual } from "./secrets";
+import { findServiceKeyByHash, isServiceKeyShaped } from "../store/service-keys";
+import { sha256 } from "./secrets";
 
-/** Resolves a presented secret (admin token or service key) to who is calling. */
+/**
+ * Resolves a presented secret (admin token or service key) to who is calling.
+ * The presented secret is hashed once: the digest is compared in constant
+ * time with the admin token's (hashed once per isolate), and its hex is the
+ * service-key lookup (a cached KV read, store/config-cache.ts).
+ */
 async function principalFor(env: AppEnv["Bindings"], presented: string | undefined): Promise<Principal> {
   if (!presented) throw new AppError("unauthorized", "Missing credentials: send Authorization: Bearer <admin token or service key>");
-  if (env.ADMIN_TOKEN && (await secretsEqual(presented, env.ADMIN_TOKEN))) return { kind: "admin" };
-  const key = await findServiceKey(env.CONFIG, presented);
+  const [digest, admin] = await Promise.all([sha256(presented), env.ADMIN_TOKEN ? adminDigest(env.ADMIN_TOKEN) : null]);
+  if (admin && crypto.subtle.timingSafeEqual(digest, admin)) return { kind: "admin" };
+  const key = isServiceKeyShaped(presented) ? await findServiceKeyByHash(env.CONFIG, toHex(new Uint8Array(digest))) : null;
   if (!key) throw new AppError("unauthorized", "Invalid or revoked credentials");
   return { kind: "key", account: key.account, keyId: key.id };
+}
+
+/** The admin token's SHA-256, computed once per isolate (and again if the token changes); a value, not a promise another request would wait on. */
+let hashedAdmin: { token: string; digest: ArrayBuffer } | null = null;
+async function adminDigest(token: string): Promise<ArrayBuffer> {
+  if (hashedAdmin?.token !== token) hashedAdmin = { token, digest: await sha256(token) };
+  return hashedAdmin.digest;
 }
 
 function bearer(c: Context): string | undefined {

@@ -17,8 +17,11 @@ export function newId(prefix: string): string {
 
 /** SHA-256 hex of a secret: what we store instead of the secret. */
 export async function sha256Hex(value: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", utf8(value));
-  return toHex(new Uint8Array(digest));
+  return toHex(new Uint8Array(await sha256(value)));
+}
+
+export function sha256(value: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", utf8(value));
 }
 
 /** Compares two secrets in time independent of where they differ (both are hashed first, so lengths match). */

@@ -1,15 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { accountIdFor } from "../auth/authenticate";
+import { accountIdFor, existingAccount } from "../auth/authenticate";
 import type { DeliveryJob } from "../delivery/model";
 import { allowPrivateTargets, type AppEnv } from "../env";
+import { AppError } from "../errors";
 import { parseWith, readJsonBody } from "../http/json-body";
-import { acceptedOrError, limiterFor } from "../limiter/client";
+import { pathParam } from "../http/path-param";
+import { acceptedOrError } from "../limiter/client";
 import { storedAttributes } from "../store/attributes";
-import { CustomerId } from "../store/ids";
+import { cachedAccount, cachedAction } from "../store/cached-config";
+import { ActionId, CustomerId } from "../store/ids";
 import { renderRequest } from "../templates/render-request";
 import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
-import { actionFor } from "./actions";
+import { groupAccept } from "./group-accept";
 
 const IdempotencyKey = z.string().min(1).max(256);
 
@@ -23,20 +26,31 @@ export const TriggerInput = z.strictObject({
  * `POST …/actions/{action}/trigger`: render at the edge, record, enqueue, 202.
  * The customer's stored attributes (from earlier responses) sit under the
  * trigger's own values, which win.
+ *
+ * The hot path: the account and action come from the isolate's config cache
+ * (store/config-cache.ts bounds how stale they can be), the reads that miss
+ * run in parallel with the attributes read, and concurrent triggers of one
+ * limiter are accepted together (group-accept.ts).
  */
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
   const accountId = accountIdFor(c);
   const input = await readJsonBody(c, TriggerInput);
   const customerId = parseWith(CustomerId, input.customer.id, "customer.id");
-  // Three independent KV reads, in parallel: this is the hot path.
-  const [{ account, action }, stored] = await Promise.all([actionFor(c), storedAttributes(c.env.ATTRIBUTES, accountId, customerId)]);
+  const actionId = pathParam(c, "action", ActionId);
+  const [storedAccount, action, stored] = await Promise.all([
+    cachedAccount(c.env.CONFIG, accountId),
+    cachedAction(c.env.CONFIG, accountId, actionId),
+    storedAttributes(c.env.ATTRIBUTES, accountId, customerId),
+  ]);
+  const account = existingAccount(accountId, storedAccount);
+  if (!action) throw new AppError("not_found", `Action ${actionId} does not exist`);
   const scope = toScope({ ...input, customer: { ...stored, ...input.customer } });
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
   const setsAttributes = Object.keys(action.attributes).length > 0;
   const job: DeliveryJob = {
     v: 2,
-    account: account.id,
+    account: accountId,
     source: { kind: "action", id: action.id },
     customerId,
     request,
@@ -45,7 +59,7 @@ export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (
   };
   const header = c.req.header("idempotency-key");
   const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));
-  const { name, stub } = limiterFor(c.env, account);
-  const accepted = acceptedOrError(await stub.accept(name, job, { idempotencyKey }));
+  const keepAlive = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => {}));
+  const accepted = acceptedOrError(await groupAccept(c.env, account, { job, idempotencyKey }, keepAlive));
   return c.json({ delivery_id: accepted.deliveryId, duplicate: accepted.duplicate, warnings }, 202);
 });

@@ -4,6 +4,7 @@ import type { Bindings } from "../env";
 import { GistInput, GistQueueSettings, queueSettings } from "../gist/settings";
 import { fromBase64 } from "../lib/encoding";
 import { ShardId, type AccountId } from "./ids";
+import { configCache } from "./config-cache";
 import { kvKeys } from "./keys";
 import { secretBox, type SecretBox } from "./secret-box";
 import { nextSigningSecrets, previousSigningSecretExpiry } from "./signing-secrets";
@@ -122,6 +123,8 @@ export async function putAccount(
     updated_at: at,
   };
   await kv.put(kvKeys.account(id), JSON.stringify(account));
+  // Triggers in this isolate see the change at once (config-cache.ts).
+  configCache.invalidate(kvKeys.account(id));
   return { account, created: !existing };
 }
 

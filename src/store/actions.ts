@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AccountId, ActionId } from "./ids";
+import { configCache } from "./config-cache";
 import { kvKeys, listJson } from "./keys";
 import { HttpMethod } from "./schemas";
 
@@ -36,11 +37,14 @@ export async function putAction(kv: KVNamespace, account: AccountId, id: ActionI
   const now = new Date().toISOString();
   const action: Action = { ...input, id, created_at: existing?.created_at ?? now, updated_at: now };
   await kv.put(kvKeys.action(account, id), JSON.stringify(action));
+  // Triggers in this isolate see the new action at once (config-cache.ts).
+  configCache.invalidate(kvKeys.action(account, id));
   return { action, created: !existing };
 }
 
 export async function deleteAction(kv: KVNamespace, account: AccountId, id: ActionId): Promise<boolean> {
   if (!(await getAction(kv, account, id))) return false;
   await kv.delete(kvKeys.action(account, id));
+  configCache.invalidate(kvKeys.action(account, id));
   return true;
 }

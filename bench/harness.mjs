@@ -1,0 +1,113 @@
+// What bench/run.mjs and bench/profile.mjs share: building the Worker, the
+// node:http sink, plain Miniflare over the built script (not `wrangler dev`,
+// whose proxy process halves throughput), and the load loop.
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { build } from "esbuild";
+import { Miniflare, Log, LogLevel } from "miniflare";
+
+export const ADMIN = "bench-admin-token";
+const quiet = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+export function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function buildWorkers() {
+  execFileSync("node_modules/.bin/wrangler", ["deploy", "--dry-run", "--outdir", "dist"], { env: quiet, stdio: "ignore" });
+  await build({ entryPoints: ["bench/baseline-worker.ts"], bundle: true, format: "esm", outfile: "dist/bench/baseline.js", logLevel: "silent" });
+  await build({ entryPoints: ["bench/render-entry.ts"], bundle: true, format: "esm", platform: "node", outfile: "dist/bench/render.mjs", packages: "external", logLevel: "silent" });
+}
+
+/** A node:http sink answering 200 to everything; counts requests, and the events of /batch arrays. */
+export function startSink() {
+  let received = 0;
+  let events = 0;
+  const waiters = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      received++;
+      // A batch is a JSON array: count its events too.
+      if (req.url.startsWith("/batch")) events += JSON.parse(Buffer.concat(chunks).toString()).length;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ok":true}');
+      while (waiters.length && waiters[0].count <= received) waiters.shift().resolve();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        get received() { return received; },
+        get events() { return events; },
+        reset() { received = 0; events = 0; },
+        until(count) { return count <= received ? Promise.resolve() : new Promise((done) => waiters.push({ count, resolve: done })); },
+        close() { server.closeAllConnections(); server.close(); },
+      }),
+    ),
+  );
+}
+
+/**
+ * The Worker as wrangler.toml configures it, plus the bare baseline route, in
+ * one Miniflare. `deliveryConsumer: false` (profiling only) leaves deliveries
+ * on the queue, to tell the accept path's cost from the consumer's.
+ */
+export function startMiniflare(shared = {}, { deliveryConsumer = true } = {}) {
+  return new Miniflare({
+    log: new Log(LogLevel.ERROR),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    ...shared,
+    workers: [
+      {
+        name: "edgehook",
+        modules: true,
+        scriptPath: "dist/index.js",
+        compatibilityDate: "2026-04-20",
+        compatibilityFlags: ["nodejs_compat"],
+        routes: ["*/v1/*", "*/healthz"],
+        kvNamespaces: ["CONFIG", "ATTRIBUTES"],
+        queueProducers: { DELIVERIES: "edgehook-deliveries", EVENTS: "edgehook-events" },
+        queueConsumers: {
+          ...(deliveryConsumer ? { "edgehook-deliveries": { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 } } : {}),
+          "edgehook-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
+        },
+        durableObjects: {
+          ACCOUNT_LIMITER: { className: "AccountLimiter", useSQLite: true },
+          BATCH_BUFFER: { className: "BatchBuffer", useSQLite: true },
+        },
+        bindings: { ADMIN_TOKEN: ADMIN, ALLOW_PRIVATE_TARGETS: "true", RETRY_SCHEDULE: "1,1,1", EGRESS_IPS: "", ENCRYPTION_KEY: "bench:ZWRnZWhvb2stbG9jYWwtZGV2LW9ubHkta2V5LTAwMDE=" },
+      },
+      { name: "baseline", modules: true, scriptPath: "dist/bench/baseline.js", compatibilityDate: "2026-04-20", routes: ["*/baseline"] },
+    ],
+  });
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Sends requests from `concurrency` loops for `seconds`; returns answers with `expectStatus` per second. */
+export async function load(makeRequest, expectStatus, { seconds, concurrency }) {
+  const deadline = performance.now() + seconds * 1000;
+  let ok = 0;
+  let failed = 0;
+  async function loop() {
+    while (performance.now() < deadline) {
+      const res = await makeRequest();
+      await res.arrayBuffer();
+      if (res.status === expectStatus) ok++;
+      else failed++;
+    }
+  }
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  if (failed) log(`  (${failed} requests answered other than ${expectStatus})`);
+  return ok / elapsed;
+}

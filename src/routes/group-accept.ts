@@ -1,0 +1,126 @@
+import type { Bindings } from "../env";
+import { AppError } from "../errors";
+import { limiterFor } from "../limiter/client";
+import type { AcceptOutcome, AcceptRequest } from "../limiter/protocol";
+import type { Account } from "../store/accounts";
+
+/**
+ * Group commit for triggers: concurrent triggers in this isolate for one
+ * limiter go to it as one `acceptMany` call instead of one call each. The
+ * limiter then writes their rows and sends their queue messages together
+ * (one sendBatch for up to 100), so a busy account costs its Durable Object
+ * one request per group, not one per trigger.
+ *
+ * A trigger is sent at once when fewer than MAX_IN_FLIGHT calls to its
+ * limiter are under way; otherwise it waits, and when a call returns, the
+ * first waiting trigger's own request sends every trigger waiting then (up
+ * to MAX_GROUP) as one call. Each trigger gets its own outcome, only after
+ * the limiter has recorded and queued it (a 202 still means durably queued),
+ * and acceptMany answers a repeated idempotency key within one group as a
+ * duplicate of the first.
+ *
+ * Requests never wait on each other's promises: workerd runs a promise's
+ * continuation in the context of the request that resolved it, and I/O made
+ * there then belongs to the wrong request ("Cannot perform I/O on behalf of
+ * a different request"). So the sending request only writes each waiting
+ * trigger's turn into a plain slot, and each waiting request reads its slot
+ * on a timer of its own (POLL_MS), in its own context.
+ */
+const MAX_IN_FLIGHT = 4;
+/** Queues take 100 messages a sendBatch; a smaller group keeps the RPC well under its size limit. */
+const MAX_GROUP = 64;
+const MAX_GROUP_BYTES = 4_000_000;
+const POLL_MS = 1;
+/** A sending request that died without writing its group's turns (an isolate limit) must not hold the others forever. */
+const MAX_WAIT_MS = 20_000;
+
+type Turn = { outcome: AcceptOutcome } | { error: unknown } | { lead: Waiting[] };
+
+interface Waiting {
+  request: AcceptRequest;
+  bytes: number;
+  /** Written by whichever request sends this trigger's group; read only by this trigger's own request. */
+  turn: Turn | null;
+}
+
+/** Per limiter: calls under way, and triggers waiting for one to return (there are some only while MAX_IN_FLIGHT are). */
+interface Lane {
+  inFlight: number;
+  waiting: Waiting[];
+}
+
+const lanes = new Map<string, Lane>();
+
+/**
+ * Accepts one delivery through the account's limiter, grouped with the
+ * triggers waiting for it. `keepAlive` is the request's waitUntil: a call
+ * that carries other requests' triggers must finish even if this request's
+ * client goes away.
+ */
+export async function groupAccept(env: Bindings, account: Account, request: AcceptRequest, keepAlive: (work: Promise<unknown>) => void): Promise<AcceptOutcome> {
+  const { name } = limiterFor(env, account);
+  let lane = lanes.get(name);
+  if (!lane) {
+    lane = { inFlight: 0, waiting: [] };
+    lanes.set(name, lane);
+  }
+  const me: Waiting = { request, bytes: approximateBytes(request), turn: null };
+  if (lane.inFlight < MAX_IN_FLIGHT) {
+    lane.inFlight++;
+    me.turn = { lead: [me] };
+  } else {
+    lane.waiting.push(me);
+    const deadline = Date.now() + MAX_WAIT_MS;
+    while (me.turn === null) {
+      if (Date.now() > deadline) return gaveUp(lane, me);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+  const turn: Turn = me.turn;
+  if ("outcome" in turn) return turn.outcome;
+  if ("error" in turn) throw turn.error;
+  // This request sends the group it heads, from its own context.
+  const sent = sendGroup(env, account, name, lane, turn.lead);
+  keepAlive(sent);
+  return sent;
+}
+
+/** Sends a group (the first is the caller's own trigger), then hands the call slot to the next group. */
+async function sendGroup(env: Bindings, account: Account, name: string, lane: Lane, group: Waiting[]): Promise<AcceptOutcome> {
+  try {
+    const outcomes = await limiterFor(env, account).stub.acceptMany(name, group.map((w) => w.request));
+    group.forEach((w, index) => (w.turn = { outcome: outcomes[index]! }));
+    return outcomes[0]!;
+  } catch (error) {
+    for (const w of group) w.turn = { error };
+    throw error;
+  } finally {
+    // The next group is taken now, so no other returning call can hand it on twice.
+    const next = takeGroup(lane.waiting);
+    if (next.length > 0) next[0]!.turn = { lead: next };
+    else if (--lane.inFlight === 0) lanes.delete(name);
+  }
+}
+
+/** Still waiting: withdrawn, nothing was accepted. Taken into a group that never answered: the outcome is unknown, as after a failed call. */
+function gaveUp(lane: Lane, me: Waiting): never {
+  const index = lane.waiting.indexOf(me);
+  if (index >= 0) lane.waiting.splice(index, 1);
+  throw new AppError("unavailable", index >= 0 ? "The limiter did not answer in time; nothing was accepted. Try again." : "The limiter did not answer in time. Retry with the same idempotency key to be sure of one delivery.");
+}
+
+function takeGroup(waiting: Waiting[]): Waiting[] {
+  let count = 0;
+  let bytes = 0;
+  while (count < waiting.length && count < MAX_GROUP && (count === 0 || bytes + waiting[count]!.bytes <= MAX_GROUP_BYTES)) {
+    bytes += waiting[count]!.bytes;
+    count++;
+  }
+  return waiting.splice(0, count);
+}
+
+/** What a job adds to the call, roughly (UTF-16 worst case): the rendered body and attribute inputs dominate. */
+function approximateBytes({ job }: AcceptRequest): number {
+  const onSuccess = job.onSuccess ? JSON.stringify(job.onSuccess).length : 0;
+  return 1_000 + job.request.url.length + 2 * ((job.request.body?.length ?? 0) + onSuccess);
+}
