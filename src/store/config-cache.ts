@@ -31,7 +31,7 @@ export class ConfigCache {
     private readonly ttlMs = CONFIG_CACHE_TTL_MS,
     private readonly maxEntries = MAX_ENTRIES,
     /** Injectable for tests; workerd's clock moves on I/O, which is all a TTL needs. */
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /**
