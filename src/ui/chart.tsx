@@ -48,8 +48,8 @@ export async function lastHour(env: Bindings, principal: Principal, account: str
   return { buckets, totals, partial: true };
 }
 
-const WIDTH = 600;
-const HEIGHT = 160;
+const WIDTH = 900;
+const HEIGHT = 170;
 const LEFT = 30;
 const BOTTOM = 18;
 
