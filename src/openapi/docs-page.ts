@@ -4,9 +4,19 @@ export const VIEWER_SCRIPT = "/vendor/scalar/standalone.js";
 /**
  * Scalar options for a page that works offline: no web fonts, no telemetry,
  * and no request proxy (by default Scalar sends "try it" requests through
- * proxy.scalar.com; the API is same-origin, so none is needed).
+ * proxy.scalar.com; the API is same-origin, so none is needed). The AI
+ * agent, MCP, developer-tools and "Open API Client" buttons lead to
+ * Scalar's hosted services, so they are hidden; "Test Request" stays.
  */
-const VIEWER_OPTIONS = { withDefaultFonts: false, telemetry: false, proxyUrl: "", agent: { disabled: true } };
+const VIEWER_OPTIONS = {
+  withDefaultFonts: false,
+  telemetry: false,
+  proxyUrl: "",
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: "never",
+  hideClientButton: true,
+};
 
 /**
  * The CSP keeps the page same-origin whatever the viewer tries: a CDN script,
@@ -34,6 +44,7 @@ export function docsPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>edgehook API reference</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
 <noscript>The API reference needs JavaScript. The document itself is at <a href="/openapi.json">/openapi.json</a>.</noscript>

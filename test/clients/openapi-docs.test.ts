@@ -69,7 +69,7 @@ describe("/docs in Chromium", () => {
     await browser?.close();
   });
 
-  it("renders the API reference from this origin alone: no request elsewhere, no CSP violation", async () => {
+  it("renders the API reference and sends a Test Request, from this origin alone: no request elsewhere, no error, no CSP violation", async () => {
     // Chromium resolves only localhost (test/browser/chromium.ts).
     const base = inject("relayUrl").replace("127.0.0.1", "localhost");
     const origin = new URL(base).origin;
@@ -87,13 +87,26 @@ describe("/docs in Chromium", () => {
       if (message.type() === "error" && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
     });
     page.on("pageerror", (error) => problems.push(String(error)));
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
 
     await page.goto(`${base}/docs`);
     // The summaries and tags come from the served document, so seeing them means the viewer loaded and read it.
     await page.getByRole("heading", { name: "Health check" }).waitFor({ timeout: 20_000 });
     await page.getByText("The egress IP addresses receivers can allow-list (EGRESS_IPS)").first().waitFor();
     for (const tag of ["Accounts", "Actions", "Deliveries", "Tracking", "Gist"]) await page.getByText(tag, { exact: true }).first().waitFor();
+    // Scalar's hosted extras are hidden: they would lead off this deployment.
+    for (const extra of ["Generate MCP", "Developer Tools", "Open API Client"]) expect(await page.getByText(extra).count(), extra).toBe(0);
     await screenshot(page, "api-docs");
+
+    // "Test Request" sends to this deployment from the page: the health check answers in the viewer.
+    const sent = page.waitForRequest((request) => request.url() === `${origin}/healthz` && request.method() === "GET");
+    await page.getByRole("button", { name: /Test Request/ }).first().click();
+    await page.getByRole("button", { name: /^Send/ }).first().click();
+    await sent;
+    await page.getByText("200 OK").first().waitFor();
+    await screenshot(page, "api-docs-test-request");
 
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]);
