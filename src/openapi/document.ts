@@ -43,7 +43,12 @@ function errorStatuses(route: RouteDoc): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
-/** A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect); the input side for what callers send. */
+/**
+ * A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect); the input side
+ * for what callers send. What JSON Schema cannot express (a z.custom check,
+ * a refinement) is left open rather than failing the document: the route
+ * still enforces it.
+ */
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
   const name = io === "output" ? MODEL_NAMES.get(schema) : undefined;
   if (name) return { $ref: `#/components/schemas/${name}` };

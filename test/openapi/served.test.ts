@@ -21,6 +21,7 @@ describe("GET /openapi.json", () => {
     const res = await exports.default.fetch("http://edgehook.test/openapi.json");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/v1/accounts/{account}"].put.security).toEqual([{ adminToken: [] }]);
