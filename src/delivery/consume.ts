@@ -81,12 +81,16 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
     const senders = await loadSenders(env, group.map((entry) => entry.body.account));
     const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
     const started = Date.now();
+    const reporting = senders.reportingTargets();
+    const withinBudget = () => Date.now() - started <= PERMIT_WAIT_BUDGET_MS;
     let pending = [...messages.keys()];
+    /** What the last settle acquired for the deliveries still waiting, when it could. */
+    let acquired: AcquireResult | null = null;
 
     while (pending.length > 0) {
-      const leaseMs = Math.ceil(pending.length / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
-      const acquired: AcquireResult = await stub.acquire(pending, leaseMs);
+      acquired ??= await stub.acquire(pending, leaseMsFor(pending.length));
       const { leaseId, granted, waiting, settled } = acquired;
+      acquired = null;
       for (const id of settled) take(messages, id).msg.ack();
 
       if (granted.length > 0) {
@@ -102,15 +106,16 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
             ),
           ),
         );
-        await stub.settle(leaseId, attempts.map(({ result }) => result), senders.reportingTargets());
+        const next = waiting.length > 0 && withinBudget() ? { ids: waiting, leaseMs: leaseMsFor(waiting.length) } : undefined;
+        acquired = await stub.settle(leaseId, attempts.map(({ result }) => result), reporting, next);
         for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) take(messages, result.id).msg.ack();
         const retries = attempts.filter((a) => a.retryInSeconds !== null);
         await handBack(env, retries.map((a) => ({ ...take(messages, a.result.id), delaySeconds: a.retryInSeconds! })));
       }
 
       pending = waiting;
-      if (pending.length === 0) break;
-      if (Date.now() - started > PERMIT_WAIT_BUDGET_MS) {
+      if (pending.length === 0 || acquired) continue;
+      if (!withinBudget()) {
         await handBack(env, pending.map((id) => ({ ...take(messages, id), delaySeconds: NO_PERMIT_DELAY_SECONDS })));
         break;
       }
@@ -121,6 +126,11 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
     console.error("delivery batch failed; returning messages to the queue", limiter, err);
     for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });
   }
+}
+
+/** Long enough for every send of the lease at SENDS_IN_FLIGHT_PER_INVOCATION at a time, each up to its timeout, plus a margin. */
+function leaseMsFor(deliveries: number): number {
+  return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
 }
 
 function take(messages: Map<string, { msg: Msg; body: DeliveryMessage }>, id: string) {

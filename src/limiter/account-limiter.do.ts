@@ -161,8 +161,9 @@ export class AccountLimiter extends DurableObject<Env> {
     const now = Date.now();
     const result: AcquireResult = { leaseId: null, granted: [], waiting: [], settled: [] };
     const pending: GrantedDelivery[] = [];
+    const entries = this.log.jobs(ids);
     for (const id of ids) {
-      const entry = this.log.job(id);
+      const entry = entries.get(id);
       if (!entry || this.nothingToDo(entry, now)) result.settled.push(id);
       else pending.push({
         id,
@@ -170,7 +171,7 @@ export class AccountLimiter extends DurableObject<Env> {
         kind: entry.job.source.kind,
         request: entry.job.request,
         setsAttributes: entry.job.onSuccess !== null,
-        attempts: entry.attempts.length,
+        attempts: entry.attemptCount,
       });
     }
     if (pending.length === 0) return result;
@@ -179,8 +180,8 @@ export class AccountLimiter extends DurableObject<Env> {
     const granted = this.permits.take(leaseId, pending.length, this.settings.concurrency, now + leaseMs, now);
     result.granted = pending.slice(0, granted);
     result.waiting = pending.slice(granted).map(({ id }) => id);
-    for (const { id } of result.granted) this.log.markSending(id, leaseId, now);
-    for (const id of result.waiting) this.log.touch(id, now);
+    if (result.granted.length > 0) this.log.markSending(result.granted.map(({ id }) => id), leaseId, now);
+    if (result.waiting.length > 0) this.log.touch(result.waiting, now);
     if (granted > 0) {
       result.leaseId = leaseId;
       await this.ensureAlarm(now + leaseMs);
@@ -202,10 +203,19 @@ export class AccountLimiter extends DurableObject<Env> {
   /**
    * Records the attempts of a batch and returns its permits. On a 2xx the
    * action's attribute templates render here, one delivery at a time, so
-   * concurrent increments for one customer all count.
+   * concurrent increments for one customer all count. With `next`, the
+   * batch's deliveries still waiting for a permit are acquired in the same
+   * call, with the permits just returned: one round trip instead of two.
    */
-  async settle(leaseId: string | null, results: AttemptResult[], reporting: Record<string, ReportingTarget> = {}): Promise<void> {
+  async settle(
+    leaseId: string | null,
+    results: AttemptResult[],
+    reporting: Record<string, ReportingTarget> = {},
+    next?: { ids: string[]; leaseMs: number },
+  ): Promise<AcquireResult | null> {
     const now = Date.now();
+    // Outcomes feed reporting webhooks only; without a reporting target in the batch there is nothing to read them for.
+    const reports = Object.keys(reporting).length > 0;
     const written = new Map<string, AttributeUpdate>();
     const outcomes: DeliveryOutcome[] = [];
     for (const result of results) {
@@ -222,12 +232,16 @@ export class AccountLimiter extends DurableObject<Env> {
       }
       const nextAttemptAt = result.next.status === "retrying" ? result.next.at : undefined;
       this.log.recordAttempt(result.id, result.attempt, { status: result.next.status, response: result.response, error, nextAttemptAt }, now);
+      if (!reports) continue;
       const metric = result.next.status === "retrying" ? "attempted" : result.next.status;
       const outcome = this.log.outcome(result.id, metric, { status: result.attempt.status, error: error ?? result.attempt.error });
       if (outcome) outcomes.push(outcome);
     }
     if (leaseId) this.permits.release(leaseId);
+    // Acquired before the awaits below, so no other consumer's call can take the returned permits in between.
+    const acquired = next && next.ids.length > 0 ? this.acquire(next.ids, next.leaseMs) : null;
     await Promise.all([this.writeThrough([...written.values()]), this.report(outcomes, reporting, now)]);
+    return acquired;
   }
 
   /**

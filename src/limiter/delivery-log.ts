@@ -30,6 +30,7 @@ export const DELIVERY_SCHEMA = `
     job TEXT NOT NULL,
     request_view TEXT NOT NULL,
     attempts TEXT NOT NULL DEFAULT '[]',
+    attempt_count INTEGER NOT NULL DEFAULT 0,
     response TEXT,
     error TEXT,
     idempotency_key TEXT,
@@ -39,6 +40,12 @@ export const DELIVERY_SCHEMA = `
   CREATE INDEX IF NOT EXISTS deliveries_unfinished ON deliveries (status, updated_at) WHERE status NOT IN ('sent', 'failed');
   CREATE INDEX IF NOT EXISTS deliveries_by_account ON deliveries (account, id);
   CREATE INDEX IF NOT EXISTS deliveries_by_idempotency ON deliveries (account, idempotency_key) WHERE idempotency_key IS NOT NULL;
+  CREATE TABLE IF NOT EXISTS delivery_attempts (
+    delivery_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    attempt TEXT NOT NULL,
+    PRIMARY KEY (delivery_id, n)
+  ) WITHOUT ROWID;
 `;
 
 /**
@@ -51,12 +58,18 @@ export function migrateDeliveryLog(sql: SqlStorage): void {
   if (columns.size === 0) return;
   if (columns.has("action")) sql.exec("ALTER TABLE deliveries RENAME COLUMN action TO source");
   if (!columns.has("kind")) sql.exec("ALTER TABLE deliveries ADD COLUMN kind TEXT NOT NULL DEFAULT 'action'");
+  // Attempts used to be appended to the JSON column; those stay there, later ones go to delivery_attempts.
+  if (!columns.has("attempt_count")) {
+    sql.exec("ALTER TABLE deliveries ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0");
+    sql.exec("UPDATE deliveries SET attempt_count = json_array_length(attempts)");
+  }
 }
 
 export interface JobEntry {
   job: DeliveryJob;
   status: DeliveryStatus;
-  attempts: Attempt[];
+  /** Attempts made so far. */
+  attemptCount: number;
   /** The lease the delivery was last granted under. */
   leaseId: string | null;
   nextAttemptAt: number | null;
@@ -73,6 +86,7 @@ interface DeliveryRow extends Record<string, SqlStorageValue> {
   updated_at: number;
   next_attempt_at: number | null;
   request_view: string;
+  attempt_count: number;
   /** The request body, taken from the stored job. */
   body: string | null;
   attempts: string;
@@ -128,28 +142,36 @@ export class DeliveryLog {
 
   /** The job and where it stands, for the consumer. */
   job(id: string): JobEntry | null {
-    const row = this.sql
-      .exec<Pick<DeliveryRow, "status" | "attempts" | "lease_id" | "next_attempt_at"> & { job: string }>(
-        "SELECT job, status, attempts, lease_id, next_attempt_at FROM deliveries WHERE id = ?", id,
+    return this.jobs([id]).get(id) ?? null;
+  }
+
+  /** The jobs of a consumer's batch, in one query; ids not in the log are absent from the map. */
+  jobs(ids: readonly string[]): Map<string, JobEntry> {
+    const rows = this.sql
+      .exec<Pick<DeliveryRow, "id" | "status" | "attempt_count" | "lease_id" | "next_attempt_at"> & { job: string }>(
+        "SELECT id, job, status, attempt_count, lease_id, next_attempt_at FROM deliveries WHERE id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(ids),
       )
-      .toArray()[0];
-    if (!row) return null;
-    return {
+      .toArray();
+    return new Map(rows.map((row) => [row.id, {
       job: readJob(row.job),
       status: row.status as DeliveryStatus,
-      attempts: JSON.parse(row.attempts),
+      attemptCount: row.attempt_count,
       leaseId: row.lease_id,
       nextAttemptAt: row.next_attempt_at,
-    };
+    }]));
   }
 
-  markSending(id: string, leaseId: string, now: number): void {
-    this.sql.exec("UPDATE deliveries SET status = 'sending', lease_id = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ?", leaseId, now, id);
+  markSending(id: string | readonly string[], leaseId: string, now: number): void {
+    this.sql.exec(
+      "UPDATE deliveries SET status = 'sending', lease_id = ?, updated_at = ?, next_attempt_at = NULL WHERE id IN (SELECT value FROM json_each(?))",
+      leaseId, now, JSON.stringify(typeof id === "string" ? [id] : id),
+    );
   }
 
-  /** Notes that a delivery is still being looked after (waiting for a permit), so the sweep leaves it alone. */
-  touch(id: string, now: number): void {
-    this.sql.exec("UPDATE deliveries SET updated_at = ? WHERE id = ?", now, id);
+  /** Notes that deliveries are still being looked after (waiting for a permit, or just re-queued), so recovery leaves them alone. */
+  touch(id: string | readonly string[], now: number): void {
+    this.sql.exec("UPDATE deliveries SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))", now, JSON.stringify(typeof id === "string" ? [id] : id));
   }
 
   /**
@@ -178,22 +200,26 @@ export class DeliveryLog {
     return row.at ?? null;
   }
 
-  /** Appends an attempt and moves the delivery to its next status. */
+  /**
+   * Moves the delivery to its next status and appends the attempt as a row of
+   * its own: nothing already logged is read back or rewritten.
+   */
   recordAttempt(
     id: string,
     attempt: Attempt,
     update: { status: DeliveryStatus; response?: LoggedResponse; error?: string; nextAttemptAt?: number },
     now: number,
   ): void {
-    const row = this.sql.exec<{ attempts: string }>("SELECT attempts FROM deliveries WHERE id = ?", id).toArray()[0];
+    const row = this.sql
+      .exec<{ n: number }>(
+        `UPDATE deliveries SET status = ?, attempt_count = attempt_count + 1, updated_at = ?, next_attempt_at = ?,
+           response = COALESCE(?, response), error = ? WHERE id = ? RETURNING attempt_count AS n`,
+        update.status, now, update.nextAttemptAt ?? null,
+        update.response ? JSON.stringify(update.response) : null, update.error ?? null, id,
+      )
+      .toArray()[0];
     if (!row) return;
-    const attempts = [...(JSON.parse(row.attempts) as Attempt[]), attempt];
-    this.sql.exec(
-      `UPDATE deliveries SET status = ?, attempts = ?, updated_at = ?, next_attempt_at = ?,
-         response = COALESCE(?, response), error = ? WHERE id = ?`,
-      update.status, JSON.stringify(attempts), now, update.nextAttemptAt ?? null,
-      update.response ? JSON.stringify(update.response) : null, update.error ?? null, id,
-    );
+    this.sql.exec("INSERT INTO delivery_attempts (delivery_id, n, attempt) VALUES (?, ?, ?)", id, row.n, JSON.stringify(attempt));
   }
 
   /** Ends a delivery without an attempt (dead-lettered, or its job unreadable). */
@@ -208,7 +234,7 @@ export class DeliveryLog {
   outcome(id: string, metric: ReportingMetric, detail: { status?: number; error?: string }): DeliveryOutcome | null {
     const row = this.sql
       .exec<{ account: string; kind: string; source: string; customer_id: string; url: string; attempt: number }>(
-        `SELECT account, kind, source, customer_id, json_extract(job, '$.request.url') AS url, json_array_length(attempts) AS attempt
+        `SELECT account, kind, source, customer_id, json_extract(job, '$.request.url') AS url, attempt_count AS attempt
          FROM deliveries WHERE id = ?`,
         id,
       )
@@ -229,7 +255,7 @@ export class DeliveryLog {
 
   get(account: string, id: string): DeliveryView | null {
     const row = this.sql.exec<DeliveryRow>(`SELECT ${VIEW_COLUMNS} FROM deliveries WHERE account = ? AND id = ?`, account, id).toArray()[0];
-    return row ? toView(row) : null;
+    return row ? toView(row, this.attemptsOf([row])) : null;
   }
 
   /** Newest first (ids sort by creation time). */
@@ -243,7 +269,21 @@ export class DeliveryLog {
     const rows = this.sql
       .exec<DeliveryRow>(`SELECT ${VIEW_COLUMNS} FROM deliveries WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`, ...args, filter.limit)
       .toArray();
-    return rows.map(toView);
+    const attempts = this.attemptsOf(rows);
+    return rows.map((row) => toView(row, attempts));
+  }
+
+  /** The attempts of these rows, by delivery id, oldest first: the ones logged before delivery_attempts existed, then its rows. */
+  private attemptsOf(rows: DeliveryRow[]): Map<string, Attempt[]> {
+    const byId = new Map(rows.map((row) => [row.id, JSON.parse(row.attempts) as Attempt[]]));
+    const logged = rows.filter((row) => row.attempt_count > byId.get(row.id)!.length).map((row) => row.id);
+    if (logged.length === 0) return byId;
+    const attempts = this.sql.exec<{ delivery_id: string; attempt: string }>(
+      "SELECT delivery_id, attempt FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?)) ORDER BY delivery_id, n",
+      JSON.stringify(logged),
+    );
+    for (const { delivery_id, attempt } of attempts) byId.get(delivery_id)!.push(JSON.parse(attempt));
+    return byId;
   }
 
   isEmpty(): boolean {
@@ -260,6 +300,7 @@ export class DeliveryLog {
          AND id IN (SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)`,
       now - IDEMPOTENCY_WINDOW_MS, RETENTION_ROWS,
     );
+    this.sql.exec("DELETE FROM delivery_attempts WHERE delivery_id NOT IN (SELECT id FROM deliveries)");
   }
 }
 
@@ -276,9 +317,9 @@ const NOT_LEASED = "(status <> 'sending' OR lease_id IS NULL OR lease_id NOT IN 
 
 /** What the API shows of a row: everything but the stored job, of which only the body. */
 const VIEW_COLUMNS = `id, account, kind, source, customer_id, status, created_at, updated_at, next_attempt_at,
-  request_view, attempts, response, error, replay_of, json_extract(job, '$.request.body') AS body`;
+  request_view, attempts, attempt_count, response, error, replay_of, json_extract(job, '$.request.body') AS body`;
 
-function toView(row: DeliveryRow): DeliveryView {
+function toView(row: DeliveryRow, attempts: Map<string, Attempt[]>): DeliveryView {
   return {
     id: row.id,
     account: row.account,
@@ -289,7 +330,7 @@ function toView(row: DeliveryRow): DeliveryView {
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
     next_attempt_at: row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
-    attempts: JSON.parse(row.attempts),
+    attempts: attempts.get(row.id) ?? [],
     request: { ...JSON.parse(row.request_view), body: row.body },
     response: row.response ? JSON.parse(row.response) : null,
     error: row.error,

@@ -46,4 +46,26 @@ describe("a delivery log written by the first release", () => {
       expect(log.get("acme", "dlv_old")?.source).toBe("lead");
     });
   });
+
+  it("counts the attempts its JSON column holds, so the next attempt is numbered after them", async () => {
+    const stub = env.ACCOUNT_LIMITER.getByName(`account:${uniqueId("migrate")}`) as DurableObjectStub<AccountLimiter>;
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE deliveries");
+      sql.exec(FIRST_RELEASE_SCHEMA);
+      const request = { method: "POST", url: "https://example.com/x", headers: {}, body: "{}" };
+      const job = { account: "acme", action: "lead", customerId: "c1", request };
+      const attempts = [{ at: "2026-01-01T00:00:00.000Z", status: 503, duration_ms: 5 }, { at: "2026-01-01T00:00:01.000Z", status: 502, duration_ms: 6 }];
+      sql.exec(
+        "INSERT INTO deliveries (id, account, action, customer_id, status, created_at, updated_at, job, request_view, attempts) VALUES (?, ?, ?, ?, 'retrying', ?, ?, ?, ?, ?)",
+        "dlv_tried", "acme", "lead", "c1", Date.now(), Date.now(), JSON.stringify(job), JSON.stringify(request), JSON.stringify(attempts),
+      );
+      migrateDeliveryLog(sql);
+      sql.exec(DELIVERY_SCHEMA);
+      const log = new DeliveryLog(sql);
+      expect(log.job("dlv_tried")?.attemptCount).toBe(2);
+      log.recordAttempt("dlv_tried", { at: "2026-01-01T00:00:02.000Z", status: 200, duration_ms: 7 }, { status: "sent" }, Date.now());
+      expect(log.get("acme", "dlv_tried")?.attempts.map((a) => a.status)).toEqual([503, 502, 200]);
+    });
+  });
 });

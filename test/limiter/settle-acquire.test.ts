@@ -1,0 +1,71 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
+import type { AttemptResult } from "../../src/limiter/protocol";
+import { logOf, makeJob } from "../fixtures/limiter";
+import { uniqueId } from "../helpers";
+
+const limiter = () => env.ACCOUNT_LIMITER.getByName(uniqueId("limiter")) as DurableObjectStub<AccountLimiter>;
+const sentResult = (id: string): AttemptResult => ({ id, attempt: { at: new Date().toISOString(), status: 200, duration_ms: 3 }, next: { status: "sent" } });
+
+describe("settling a batch with deliveries still waiting", () => {
+  it("hands the returned permits to the waiting ones in the same call, within the cap", async () => {
+    await runInDurableObject(limiter(), async (instance) => {
+      await instance.setConcurrency("limiter-cap-2", 2);
+      const now = Date.now();
+      for (const id of ["dlv_a", "dlv_b", "dlv_c", "dlv_d", "dlv_e"]) logOf(instance).insert(id, makeJob("acct"), now, {});
+      const first = await instance.acquire(["dlv_a", "dlv_b", "dlv_c", "dlv_d", "dlv_e"], 30_000);
+      expect(first.granted.map((d) => d.id)).toEqual(["dlv_a", "dlv_b"]);
+      expect(first.waiting).toEqual(["dlv_c", "dlv_d", "dlv_e"]);
+
+      const next = await instance.settle(first.leaseId, [sentResult("dlv_a"), sentResult("dlv_b")], {}, { ids: first.waiting, leaseMs: 30_000 });
+      expect(next?.granted.map((d) => d.id)).toEqual(["dlv_c", "dlv_d"]);
+      expect(next?.waiting).toEqual(["dlv_e"]);
+      expect(logOf(instance).get("acct", "dlv_a")?.status).toBe("sent");
+      expect(logOf(instance).get("acct", "dlv_c")?.status).toBe("sending");
+      // Without deliveries waiting, settling acquires nothing.
+      expect(await instance.settle(next!.leaseId, [sentResult("dlv_c")], {})).toBeNull();
+    });
+  });
+});
+
+describe("the attempts of a delivery", () => {
+  it("are logged one row each and read back in order, after any a log kept in its JSON column before", async () => {
+    await runInDurableObject(limiter(), async (instance, state) => {
+      const log = logOf(instance);
+      const now = Date.now();
+      log.insert("dlv_old", makeJob("acct"), now, {});
+      // As an older release left it: two attempts in the JSON column, none counted elsewhere.
+      const legacy = [{ at: "2026-01-01T00:00:00.000Z", status: 503, duration_ms: 5 }, { at: "2026-01-01T00:00:01.000Z", error: "timeout", duration_ms: 4000 }];
+      state.storage.sql.exec("UPDATE deliveries SET attempts = ?, attempt_count = 2, status = 'retrying' WHERE id = 'dlv_old'", JSON.stringify(legacy));
+      log.recordAttempt("dlv_old", { at: "2026-01-01T00:00:02.000Z", status: 200, duration_ms: 7 }, { status: "sent" }, now);
+      log.insert("dlv_new", makeJob("acct"), now, {});
+      log.recordAttempt("dlv_new", { at: "2026-01-01T00:00:03.000Z", status: 500, duration_ms: 2 }, { status: "retrying", nextAttemptAt: now + 1_000 }, now);
+      log.recordAttempt("dlv_new", { at: "2026-01-01T00:00:04.000Z", status: 201, duration_ms: 1 }, { status: "sent" }, now);
+
+      expect(log.get("acct", "dlv_old")?.attempts).toEqual([...legacy, { at: "2026-01-01T00:00:02.000Z", status: 200, duration_ms: 7 }]);
+      expect(log.job("dlv_old")?.attemptCount).toBe(3);
+      expect(log.outcome("dlv_old", "sent", {})?.attempt).toBe(3);
+      const listed = log.list("acct", { limit: 10 });
+      expect(listed.find((d) => d.id === "dlv_new")?.attempts).toEqual([
+        { at: "2026-01-01T00:00:03.000Z", status: 500, duration_ms: 2 },
+        { at: "2026-01-01T00:00:04.000Z", status: 201, duration_ms: 1 },
+      ]);
+      expect(listed.find((d) => d.id === "dlv_old")?.attempts).toHaveLength(3);
+      // The JSON column is no longer rewritten.
+      expect(state.storage.sql.exec("SELECT attempts FROM deliveries WHERE id = 'dlv_new'").one().attempts).toBe("[]");
+    });
+  });
+
+  it("go with their delivery when the log is pruned", async () => {
+    await runInDurableObject(limiter(), async (instance, state) => {
+      const log = logOf(instance);
+      const old = Date.now() - 31 * 24 * 60 * 60 * 1000;
+      log.insert("dlv_gone", makeJob("acct"), old, {});
+      log.recordAttempt("dlv_gone", { at: new Date(old).toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, old);
+      log.prune(Date.now());
+      expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM delivery_attempts WHERE delivery_id = 'dlv_gone'").one().n).toBe(0);
+    });
+  });
+});
