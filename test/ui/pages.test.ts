@@ -15,6 +15,8 @@ describe("a service key sees only its account", () => {
       expect((await client.get(`/ui/a/no-such-${theirs}${page}`)).status).toBe(403);
     }
     expect((await client.get("/ui/accounts")).status).toBe(403);
+    const stream = await client.readStream(`/ui/a/${theirs}/deliveries/live`, "forbidden");
+    expect(stream.text).toContain('"code":"forbidden"');
     for (const page of ["", "/keys", "/actions", "/deliveries", "/destinations", "/sources", "/gist"]) {
       expect((await client.get(`/ui/a/${mine}${page}`)).status, `/ui/a/${mine}${page}`).toBe(200);
     }

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sealSession } from "../../src/ui/session";
 import { ADMIN, api, makeAccount, makeKey } from "../helpers";
 import { csrfOf, signIn, UiClient } from "./ui-client";
 
@@ -73,6 +75,34 @@ describe("dashboard sign-in", () => {
     expect((await client.get("/ui/accounts")).status).toBe(303);
     client.cookies.set("edgehook_session", `${body}.${signature!.slice(0, -2)}AA`);
     expect((await client.get(`/ui/a/${account}`)).status).toBe(303);
+  });
+
+  it("refuses a genuinely signed cookie once its expiry has passed", async () => {
+    const client = new UiClient();
+    const now = Math.floor(Date.now() / 1000);
+    client.cookies.set("edgehook_session", await sealSession(env, { sid: "ses_live", principal: { kind: "admin" }, exp: now + 60 }));
+    expect((await client.get("/ui/accounts")).status).toBe(200);
+    client.cookies.set("edgehook_session", await sealSession(env, { sid: "ses_old", principal: { kind: "admin" }, exp: now - 1 }));
+    expect((await client.get("/ui/accounts")).status).toBe(303);
+  });
+
+  it("refuses a cookie signed under other secrets: rotating ADMIN_TOKEN or ENCRYPTION_KEY signs everyone out", async () => {
+    const client = new UiClient();
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const session = { sid: "ses_rotated", principal: { kind: "admin" as const }, exp };
+    client.cookies.set("edgehook_session", await sealSession({ ...env, ADMIN_TOKEN: "an-older-admin-token" }, session));
+    expect((await client.get("/ui/accounts")).status).toBe(303);
+    client.cookies.set("edgehook_session", await sealSession({ ...env, ENCRYPTION_KEY: "old:AAAA" }, session));
+    expect((await client.get("/ui/accounts")).status).toBe(303);
+  });
+
+  it("follows sign-in only to a dashboard page, never to another site", async () => {
+    for (const [next, expected] of [["/ui/a/x/deliveries", "/ui/a/x/deliveries"], ["https://evil.example/", "/ui/accounts"], ["//evil.example/ui", "/ui/accounts"], ["/uix", "/ui/accounts"]]) {
+      const client = new UiClient();
+      const page = await client.get(`/ui/sign-in?next=${encodeURIComponent(next!)}`);
+      const answer = await client.post(`/ui/sign-in?next=${encodeURIComponent(next!)}`, { _csrf: csrfOf(page.text), token: ADMIN });
+      expect(answer.headers.get("location"), next).toBe(expected);
+    }
   });
 
   it("ends a service key's session as soon as the key is revoked", async () => {
