@@ -131,7 +131,13 @@ export const SCRIPT = String.raw`
         if (existing) {
           delete old[row.id];
           // Unchanged rows stay the same nodes, so focus on a link in them is kept.
-          if (existing.outerHTML === row.outerHTML) row = existing; else existing.replaceWith(row);
+          if (existing.outerHTML === row.outerHTML) row = existing;
+          else {
+            existing.replaceWith(row);
+            // On a delivery's own page the timeline below is now behind: offer the fresh one.
+            var stale = document.getElementById("detail-stale");
+            if (stale) stale.hidden = false;
+          }
         }
         var wanted = previous ? previous.nextElementSibling : rows.firstElementChild;
         if (wanted !== row) rows.insertBefore(row, wanted);

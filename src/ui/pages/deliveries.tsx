@@ -98,6 +98,9 @@ export const deliveryPages = new Hono<UiEnv>()
       <Page title={`Delivery ${delivery.id}`} {...chrome(c, account, "deliveries")}>
         {c.req.query("replayed") ? <Notice kind="ok">Replay queued as this new delivery.</Notice> : null}
         <DeliveryTable account={account} deliveries={[delivery]} live={liveUrl(account, { q: delivery.id })} />
+        <p id="detail-stale" class="notice" role="status" hidden>
+          This delivery has moved on since the page loaded. <a href={`${base}/${encodeURIComponent(delivery.id)}`}>Show its latest attempts</a>
+        </p>
         <dl class="facts">
           <dt>From</dt><dd>{delivery.kind} <code>{delivery.source}</code></dd>
           <dt>Customer</dt><dd>{delivery.customer_id ?? "—"}</dd>
