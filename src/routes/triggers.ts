@@ -12,6 +12,7 @@ import { cachedAccount, cachedAction } from "../store/cached-config";
 import { ActionId, CustomerId } from "../store/ids";
 import { renderRequest } from "../templates/render-request";
 import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
+import { needsStoredAttributes } from "./attribute-needs";
 import { groupAccept } from "./group-accept";
 
 const IdempotencyKey = z.string().min(1).max(256);
@@ -28,22 +29,20 @@ export const TriggerInput = z.strictObject({
  * trigger's own values, which win.
  *
  * The hot path: the account and action come from the isolate's config cache
- * (store/config-cache.ts bounds how stale they can be), the reads that miss
- * run in parallel with the attributes read, and concurrent triggers of one
- * limiter are accepted together (group-accept.ts).
+ * (store/config-cache.ts bounds how stale they can be), the stored
+ * attributes are read only when a template could see one the trigger did
+ * not send (attribute-needs.ts), and concurrent triggers of one limiter are
+ * accepted together (group-accept.ts).
  */
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
   const accountId = accountIdFor(c);
   const input = await readJsonBody(c, TriggerInput);
   const customerId = parseWith(CustomerId, input.customer.id, "customer.id");
   const actionId = pathParam(c, "action", ActionId);
-  const [storedAccount, action, stored] = await Promise.all([
-    cachedAccount(c.env.CONFIG, accountId),
-    cachedAction(c.env.CONFIG, accountId, actionId),
-    storedAttributes(c.env.ATTRIBUTES, accountId, customerId),
-  ]);
+  const [storedAccount, action] = await Promise.all([cachedAccount(c.env.CONFIG, accountId), cachedAction(c.env.CONFIG, accountId, actionId)]);
   const account = existingAccount(accountId, storedAccount);
   if (!action) throw new AppError("not_found", `Action ${actionId} does not exist`);
+  const stored = needsStoredAttributes(action, input.customer) ? await storedAttributes(c.env.ATTRIBUTES, accountId, customerId) : {};
   const scope = toScope({ ...input, customer: { ...stored, ...input.customer } });
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
