@@ -82,6 +82,18 @@ function category(frame, moduleOf) {
   return module.replace(/\.ts$/, "");
 }
 
+/** Rolls modules up into the steps of the path. */
+function area(name) {
+  if (name === "(program)" || name === "(garbage collector)" || name.startsWith("runtime ")) return "runtime: workerd's own work (bindings, RPC, SQLite, I/O) and GC";
+  if (/^src\/(delivery|reporting)\/|^native fetch$/.test(name)) return "consumer: sending the deliveries (runs alongside)";
+  if (/^src\/limiter\//.test(name) || name === "src/routes/group-accept") return "limiter: accept, acquire, settle (Durable Object)";
+  if (/^src\/(auth|store)\//.test(name)) return "auth and config (hash, cache, KV reads)";
+  if (/^(liquidjs|src\/templates\/|src\/routes\/attribute-needs)/.test(name)) return "render (liquidjs)";
+  if (/^(zod|src\/http\/|src\/routes\/triggers)/.test(name)) return "body parsing and validation";
+  if (name === "hono" || name === "src/app" || name === "src/index") return "routing (Hono)";
+  return "other (natives, encoding, ids)";
+}
+
 async function cpuProfile(inspectorPort, run) {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const target = targets.find((t) => t.title.includes("edgehook")) ?? targets[0];
@@ -158,14 +170,20 @@ async function main() {
   const { profile, result: rps } = await cpuProfile(inspectorPort, () => load(post("/v1/accounts/bench/actions/hook/trigger"), 202, { seconds: SECONDS, concurrency: CONCURRENCY }));
   const triggers = rps * SECONDS;
   const totals = selfTimes(profile);
-  const busy = [...totals].filter(([name]) => name !== "(idle)" && name !== "(program)").reduce((sum, [, micros]) => sum + micros, 0);
+  totals.delete("(idle)");
+  const busy = [...totals].reduce((sum, [, micros]) => sum + micros, 0);
+  const byArea = new Map();
+  for (const [name, micros] of totals) byArea.set(area(name), (byArea.get(area(name)) ?? 0) + micros);
   log("");
-  log(`CPU profile of the edgehook isolate during ${SECONDS} s of triggers (${rps.toFixed(0)}/s): ${(busy / triggers).toFixed(0)} µs of JavaScript per trigger`);
+  log(`CPU profile of the edgehook isolate (Worker and limiter) during ${SECONDS} s of triggers (${rps.toFixed(0)}/s): ${(busy / triggers).toFixed(0)} µs busy per trigger`);
+  log("");
+  log("| area | µs per trigger | share |");
+  log("| --- | ---: | ---: |");
+  for (const [name, micros] of [...byArea].sort((a, b) => b[1] - a[1])) log(`| ${name} | ${(micros / triggers).toFixed(0)} | ${((100 * micros) / busy).toFixed(0)} % |`);
   log("");
   log("| self time in | µs per trigger | share |");
   log("| --- | ---: | ---: |");
-  const rows = [...totals].sort((a, b) => b[1] - a[1]);
-  for (const [name, micros] of rows.slice(0, 25)) log(`| ${name} | ${(micros / triggers).toFixed(1)} | ${((100 * micros) / busy).toFixed(1)} % |`);
+  for (const [name, micros] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 20)) log(`| ${name} | ${(micros / triggers).toFixed(1)} | ${((100 * micros) / busy).toFixed(1)} % |`);
   await mf.dispose();
   sink.close();
 }
