@@ -87,9 +87,9 @@ function area(name) {
   if (name === "(program)" || name === "(garbage collector)" || name.startsWith("runtime ")) return "runtime: workerd's own work (bindings, RPC, SQLite, I/O) and GC";
   if (/^src\/(delivery|reporting)\/|^native fetch$/.test(name)) return "consumer: sending the deliveries (runs alongside)";
   if (/^src\/limiter\//.test(name) || name === "src/routes/group-accept") return "limiter: accept, acquire, settle (Durable Object)";
+  if (/^(zod|src\/http\/|src\/routes\/triggers|src\/store\/ids)/.test(name)) return "body parsing and validation";
   if (/^src\/(auth|store)\//.test(name)) return "auth and config (hash, cache, KV reads)";
   if (/^(liquidjs|src\/templates\/|src\/routes\/attribute-needs)/.test(name)) return "render (liquidjs)";
-  if (/^(zod|src\/http\/|src\/routes\/triggers)/.test(name)) return "body parsing and validation";
   if (name === "hono" || name === "src/app" || name === "src/index") return "routing (Hono)";
   return "other (natives, encoding, ids)";
 }
