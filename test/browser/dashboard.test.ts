@@ -170,6 +170,30 @@ describe("dashboard in Chromium", () => {
       await screenshot(page, `dashboard-${name}-phone`);
     }
   });
+
+  it("can be used without a mouse: a skip link first, a label on every control, visible focus", async () => {
+    const page = await newPage();
+    await signIn(page, inject("relayAdminToken"));
+    for (const path of [`/ui/a/${account}`, `/ui/a/${account}/deliveries`, `/ui/a/${account}/actions/${action}`, `/ui/a/${account}/keys`, "/ui/accounts"]) {
+      expect((await page.goto(path))?.status(), path).toBe(200);
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent), path).toBe("Skip to content");
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea, button"))
+          .filter((el) => {
+            const control = el as HTMLInputElement;
+            const named = (control.labels?.length ?? 0) > 0 || el.getAttribute("aria-label") || (el.tagName === "BUTTON" && el.textContent?.trim());
+            return !named;
+          })
+          .map((el) => el.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled, path).toEqual([]);
+      // The focused control draws an outline (3px, :focus-visible) after keyboard movement.
+      await page.keyboard.press("Tab");
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineWidth);
+      expect(outline, path).toBe("3px");
+    }
+  });
 });
 
 describe("dashboard access", () => {
