@@ -17,13 +17,16 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   q?: string;
   limit?: number;
+  /** Older than this delivery id (the "Older" link); such a page is not live. */
+  before?: string;
 }
 
 export function filterFrom(query: Record<string, string | undefined>): DeliveryFilter {
   const status = STATUSES.find((s) => s === query.status);
   const q = query.q?.trim().slice(0, 256) || undefined;
   const limit = Number(query.limit);
-  return { status, q, limit: Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : undefined };
+  const before = query.before && DeliveryId.safeParse(query.before).success ? query.before : undefined;
+  return { status, q, limit: Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : undefined, before };
 }
 
 function listPath(account: string, params: Record<string, string | undefined>): string {
@@ -39,7 +42,7 @@ function newestFirst(a: DeliveryView, b: DeliveryView): number {
 /** The deliveries the filter selects, through the API (a key of another account gets the API's 403). */
 export async function loadDeliveries(env: Bindings, principal: Principal, account: string, filter: DeliveryFilter): Promise<DeliveryView[]> {
   const limit = String(filter.limit ?? 50);
-  const { status, q } = filter;
+  const { status, q, before } = filter;
   if (q && DeliveryId.safeParse(q).success) {
     const answer = await api<DeliveryView>(env, principal, "GET", accountPath(account, "deliveries", q));
     if (answer.status === 404) return [];
@@ -48,14 +51,14 @@ export async function loadDeliveries(env: Bindings, principal: Principal, accoun
   }
   if (q) {
     const byAction = ActionId.safeParse(q).success
-      ? apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, action: q, limit }))
+      ? apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, action: q, cursor: before, limit }))
       : Promise.resolve({ deliveries: [] });
-    const byCustomer = apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, customer: q, limit }));
+    const byCustomer = apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, customer: q, cursor: before, limit }));
     const seen = new Map<string, DeliveryView>();
     for (const { deliveries } of await Promise.all([byAction, byCustomer])) for (const d of deliveries) seen.set(d.id, d);
     return [...seen.values()].sort(newestFirst).slice(0, Number(limit));
   }
-  return (await apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, limit }))).deliveries;
+  return (await apiOrThrow<{ deliveries: DeliveryView[] }>(env, principal, "GET", listPath(account, { status, cursor: before, limit }))).deliveries;
 }
 
 export function DeliveryRow({ account, delivery }: { account: string; delivery: DeliveryView }) {
@@ -104,11 +107,22 @@ export function DeliveryTable({ account, deliveries, live }: { account: string; 
   );
 }
 
-/** The live stream's address for a filter. */
-export function liveUrl(account: string, filter: DeliveryFilter): string {
+/** A filter as a query string, for the page's links and its live stream. */
+function filterQuery(filter: DeliveryFilter): string {
   const search = new URLSearchParams();
   if (filter.status) search.set("status", filter.status);
   if (filter.q) search.set("q", filter.q);
   if (filter.limit) search.set("limit", String(filter.limit));
-  return `/ui/a/${encodeURIComponent(account)}/deliveries/live?${search}`;
+  if (filter.before) search.set("before", filter.before);
+  return search.toString();
+}
+
+/** The list page for a filter. */
+export function listUrl(account: string, filter: DeliveryFilter): string {
+  return `/ui/a/${encodeURIComponent(account)}/deliveries?${filterQuery(filter)}`;
+}
+
+/** The live stream's address for a filter. */
+export function liveUrl(account: string, filter: DeliveryFilter): string {
+  return `/ui/a/${encodeURIComponent(account)}/deliveries/live?${filterQuery(filter)}`;
 }

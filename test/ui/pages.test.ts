@@ -146,6 +146,28 @@ describe("deliveries", () => {
   });
 });
 
+describe("delivery paging", () => {
+  it("links to older deliveries, and only the newest page is live", async () => {
+    const account = await makeAccount();
+    await makeAction(account, { url: target(uniqueId("ui-page")) }, "hook");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api("POST", `/v1/accounts/${account}/actions/hook/trigger`, { customer: { id: `c${i}` } })).body.delivery_id);
+    const { client } = await signIn(ADMIN);
+    const first = await client.get(`/ui/a/${account}/deliveries?limit=2`);
+    expect(first.text).toContain(`row-${ids[2]}`);
+    expect(first.text).toContain(`row-${ids[1]}`);
+    expect(first.text).not.toContain(`row-${ids[0]}`);
+    expect(first.text).toContain("data-live-src");
+    const older = first.text.match(/href="([^"]*before=[^"]*)">Older deliveries/)?.[1]?.replace(/&amp;/g, "&");
+    expect(older).toBe(`/ui/a/${account}/deliveries?limit=2&before=${ids[1]}`);
+    const second = await client.get(older!);
+    expect(second.text).toContain(`row-${ids[0]}`);
+    expect(second.text).not.toContain(`row-${ids[1]}`);
+    expect(second.text).not.toContain("data-live-src");
+    expect(second.text).not.toContain("Older deliveries");
+  });
+});
+
 describe("gist page", () => {
   it("shows a serve-mode user's pending messages, looked up by user token", async () => {
     const site = uniqueId("site");

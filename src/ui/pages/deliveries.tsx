@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import type { DeliveryView } from "../../delivery/model";
 import { accountPath, apiOrThrow } from "../api";
 import { DeliveryChart, lastHour } from "../chart";
-import { DeliveryTable, filterFrom, liveUrl, loadDeliveries, STATUSES } from "../delivery-rows";
+import { DeliveryTable, filterFrom, listUrl, liveUrl, loadDeliveries, STATUSES } from "../delivery-rows";
 import type { UiEnv } from "../env";
 import { requireAccountAccess } from "../guard";
 import { chrome, Csrf, Notice, Page, render, Time } from "../layout";
@@ -83,7 +83,12 @@ export const deliveryPages = new Hono<UiEnv>()
           </div>
           <button type="submit">Filter</button>
         </form>
-        <DeliveryTable account={account} deliveries={deliveries} live={liveUrl(account, filter)} />
+        {/* Only the newest page is live: an older page would have its rows pushed off by new ones. */}
+        <DeliveryTable account={account} deliveries={deliveries} live={filter.before ? undefined : liveUrl(account, filter)} />
+        <p class="actions-row">
+          {filter.before ? <a href={listUrl(account, { ...filter, before: undefined })}>Newest</a> : null}
+          {deliveries.length === (filter.limit ?? 50) ? <a href={listUrl(account, { ...filter, before: deliveries.at(-1)!.id })}>Older deliveries</a> : null}
+        </p>
       </Page>,
     );
   })
