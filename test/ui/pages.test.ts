@@ -93,6 +93,13 @@ describe("action editor", () => {
     expect(bad.text).toContain("body: line 1");
     expect((await api("GET", `/v1/accounts/${account}/actions`)).body.actions).toEqual([]);
 
+    const badHeader = await client.post(`/ui/a/${account}/actions`, { _csrf: token, id: "welcome", method: "POST", url: "https://example.com", headers: "X-Fine: 1\nno separator here" });
+    expect(badHeader.status).toBe(400);
+    expect(badHeader.text).toContain("headers: line 2");
+    const badId = await client.post(`/ui/a/${account}/actions`, { _csrf: token, id: "no spaces", method: "POST", url: "https://example.com" });
+    expect(badId.status).toBe(400);
+    expect((await api("GET", `/v1/accounts/${account}/actions`)).body.actions).toEqual([]);
+
     const good = await client.post(`/ui/a/${account}/actions`, { _csrf: token, id: "welcome", method: "PUT", url: "https://example.com/{{customer.id}}", headers: "X-A: 1\nX-B: {{ customer.id }}", body: "{}", attributes: "seen = yes" });
     expect(good.status).toBe(303);
     expect(good.headers.get("location")).toBe(`/ui/a/${account}/actions/welcome?saved=1`);

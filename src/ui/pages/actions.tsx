@@ -12,7 +12,7 @@ import type { Action } from "../../store/actions";
 import { ActionId, AccountId } from "../../store/ids";
 import { accountPath, api, apiOrThrow, errorOf } from "../api";
 import type { UiEnv } from "../env";
-import { actionBody, fieldsFromAction, fieldsFromForm, sampleObject, type ActionFields } from "../form";
+import { actionBody, fieldsFromAction, fieldsFromForm, formText, sampleObject, type ActionFields } from "../form";
 import { requireAccountAccess } from "../guard";
 import { chrome, Csrf, Notice, Page, render, Time } from "../layout";
 import { previewDraft } from "../preview";
@@ -119,19 +119,22 @@ function editorPage(c: Context<UiEnv>, account: string, state: EditorState, stat
 async function save(c: Context<UiEnv>, account: string, id: string | undefined) {
   const form = await c.req.parseBody();
   const fields = fieldsFromForm(form);
-  const actionId = id ?? (typeof form.id === "string" ? form.id.trim() : "");
-  const answer = await (async () => {
-    try {
-      if (!ActionId.safeParse(actionId).success) throw new AppError("validation_failed", `action-id: “${actionId}” is not a valid action id`, { field: "action-id" });
-      return await api(c.env, c.get("session").principal, "PUT", accountPath(account, "actions", actionId), actionBody(fields));
-    } catch (err) {
-      if (err instanceof AppError) return { ok: false as const, error: err };
-      throw err;
-    }
-  })();
-  if ("error" in answer) return editorPage(c, account, { id, fields, error: answer.error }, 400);
+  const actionId = id ?? formText(form, "id");
+  const refused = (error: EditorState["error"]) => editorPage(c, account, { id, fields, error }, 400);
+  if (!ActionId.safeParse(actionId).success) {
+    return refused({ message: `action-id: “${actionId}” is not a valid action id`, field: "action-id" });
+  }
+  let body: ReturnType<typeof actionBody>;
+  try {
+    body = actionBody(fields);
+  } catch (err) {
+    if (err instanceof AppError) return refused(err);
+    throw err;
+  }
+  const answer = await api(c.env, c.get("session").principal, "PUT", accountPath(account, "actions", actionId), body);
+  // Not this caller's account, or no such account: the error page, not the form.
   if (answer.status === 403 || answer.status === 404) throw errorOf(answer);
-  if (!answer.ok) return editorPage(c, account, { id, fields, error: errorOf(answer) }, 400);
+  if (!answer.ok) return refused(errorOf(answer));
   return c.redirect(`/ui/a/${encodeURIComponent(account)}/actions/${encodeURIComponent(actionId)}?saved=1`, 303);
 }
 
