@@ -146,7 +146,10 @@ export const SCRIPT = String.raw`
       Object.keys(old).forEach(function (id) { old[id].remove(); });
     });
     source.addEventListener("signed-out", function () { source.close(); setState(false, "Signed out: reload to sign in again."); });
-    source.onerror = function () { setState(false, "Live updates reconnecting…"); };
+    source.onerror = function () {
+      // CLOSED: the server refused the stream (signed out, or no longer allowed); it will not come back by itself.
+      setState(false, source.readyState === 2 ? "Live updates stopped: reload the page." : "Live updates reconnecting…");
+    };
   }
 })();
 `;
