@@ -59,7 +59,7 @@ ol.timeline { list-style: none; padding: 0; margin: 0; border-left: 3px solid va
 ol.timeline li { padding: .2rem 0 .6rem 1rem; position: relative; }
 ol.timeline li::before { content: ""; position: absolute; left: -.5rem; top: .6rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--muted); }
 ol.timeline li.ok::before { background: #116329; } ol.timeline li.bad::before { background: #a40e26; }
-dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 1rem 0; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; word-break: break-word; }
 figure.chart { margin: 0; }
 .chart svg { width: 100%; height: auto; display: block; }

@@ -151,14 +151,15 @@ export const actionPages = new Hono<UiEnv>()
         <p><a class="button" href={`${base}/new`}>New action</a></p>
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Action</th><th scope="col">Method</th><th scope="col">URL</th><th scope="col">Updated</th></tr></thead>
+            <thead><tr><th scope="col">Action</th><th scope="col">Method</th><th scope="col">URL</th><th scope="col">Updated</th><th scope="col">Deliveries</th></tr></thead>
             <tbody>
-              {actions.length === 0 ? <tr><td colspan={4}>No actions yet.</td></tr> : actions.map((action) => (
+              {actions.length === 0 ? <tr><td colspan={5}>No actions yet.</td></tr> : actions.map((action) => (
                 <tr>
                   <td><a href={`${base}/${encodeURIComponent(action.id)}`}>{action.id}</a></td>
                   <td>{action.method}</td>
                   <td class="wrap"><code>{action.url}</code></td>
                   <td><Time at={action.updated_at} /></td>
+                  <td><a href={`/ui/a/${encodeURIComponent(account)}/deliveries?q=${encodeURIComponent(action.id)}`} aria-label={`Deliveries of ${action.id}`}>Deliveries</a></td>
                 </tr>
               ))}
             </tbody>
