@@ -34,6 +34,27 @@ describe("a service key sees only its account", () => {
   });
 });
 
+describe("accounts page", () => {
+  it("lets the admin create an account from the form, and only the admin", async () => {
+    const { client } = await signIn(ADMIN);
+    const token = csrfOf((await client.get("/ui/accounts")).text);
+    const id = uniqueId("acct");
+    const created = await client.post("/ui/accounts", { _csrf: token, account: id, name: "From the dashboard", concurrency: "7" });
+    expect(created.status).toBe(303);
+    expect(created.headers.get("location")).toBe(`/ui/a/${id}/keys`);
+    expect((await api("GET", `/v1/accounts/${id}`)).body).toMatchObject({ name: "From the dashboard", concurrency: 7 });
+    const bad = await client.post("/ui/accounts", { _csrf: token, account: "no:colons", name: "x" });
+    expect(bad.status).toBe(400);
+
+    const mine = await makeAccount();
+    const { key } = await makeKey(mine);
+    const { client: keyClient } = await signIn(key);
+    const keyToken = csrfOf((await keyClient.get(`/ui/a/${mine}/keys`)).text);
+    expect((await keyClient.post("/ui/accounts", { _csrf: keyToken, account: mine, name: "Taken over" })).status).toBe(403);
+    expect((await api("GET", `/v1/accounts/${mine}`)).body.name).toBe("Test");
+  });
+});
+
 describe("keys page", () => {
   it("shows a new key once, and revokes it", async () => {
     const account = await makeAccount();
