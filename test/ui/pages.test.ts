@@ -215,3 +215,31 @@ describe("gist page", () => {
     expect((await client.get(`/ui/a/${account}/gist?user=bob`)).text).not.toContain("spring-sale");
   });
 });
+
+describe("sources page", () => {
+  it("lists a source's events and replays a forwarded one as a new delivery", async () => {
+    const account = await makeAccount();
+    const secret = "inbound-shared-secret-0123";
+    expect((await api("PUT", `/v1/accounts/${account}/sources/cio`, { provider: "customerio", secret, forward_url: target(uniqueId("ui-fwd")) })).status).toBe(201);
+    const body = JSON.stringify({ event_id: "01HX", object_type: "email", metric: "sent", timestamp: 1700000000, data: { customer_id: "42" } });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`v0:${timestamp}:${body}`)));
+    const signature = [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const inbound = await exports.default.fetch(`http://edgehook.test/v1/inbound/${account}/cio`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-cio-timestamp": timestamp, "x-cio-signature": signature },
+      body,
+    });
+    expect(inbound.status).toBe(200);
+    const { event_id: eventId } = await inbound.json<{ event_id: string }>();
+
+    const { client } = await signIn(ADMIN);
+    const page = await client.get(`/ui/a/${account}/sources`);
+    expect(page.text).toContain(eventId);
+    const replay = await client.post(`/ui/a/${account}/sources/cio/events/${eventId}/replay`, { _csrf: csrfOf(page.text) });
+    expect(replay.status).toBe(303);
+    const newId = replay.headers.get("location")!.match(/deliveries\/(dlv_[0-9a-z]+)/)![1]!;
+    expect((await api("GET", `/v1/accounts/${account}/deliveries/${newId}`)).body).toMatchObject({ kind: "forward", source: "cio" });
+  });
+});

@@ -12,7 +12,7 @@ import { accountPath, apiOrThrow } from "../api";
 import { DeliveryTable } from "../delivery-rows";
 import type { UiEnv } from "../env";
 import { requireAccountAccess } from "../guard";
-import { chrome, Page, render, Time } from "../layout";
+import { chrome, Csrf, Page, render, Time } from "../layout";
 
 interface DestinationView {
   id: string;
@@ -108,15 +108,23 @@ export const resourcePages = new Hono<UiEnv>()
             </p>
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Event</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Received</th><th scope="col">Forward</th></tr></thead>
+                <thead><tr><th scope="col">Event</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Received</th><th scope="col">Forward</th><th scope="col">Replay</th></tr></thead>
                 <tbody>
-                  {(events[i]?.events ?? []).length === 0 ? <tr><td colspan={5}>No events yet.</td></tr> : events[i]!.events.map((event) => (
+                  {(events[i]?.events ?? []).length === 0 ? <tr><td colspan={6}>No events yet.</td></tr> : events[i]!.events.map((event) => (
                     <tr>
                       <td><code>{event.id}</code></td>
                       <td>{event.type ?? "—"}</td>
                       <td>{event.status}</td>
                       <td><Time at={event.received_at} /></td>
                       <td>{event.delivery_id ? <a href={`/ui/a/${encodeURIComponent(account)}/deliveries/${encodeURIComponent(event.delivery_id)}`}>{event.delivery_id}</a> : "—"}</td>
+                      <td>
+                        {event.delivery_id ? (
+                          <form method="post" action={`/ui/a/${encodeURIComponent(account)}/sources/${encodeURIComponent(source.id)}/events/${encodeURIComponent(event.id)}/replay`} class="inline">
+                            <Csrf token={c.get("csrf")} />
+                            <button type="submit" class="secondary" aria-label={`Replay the forward of ${event.id}`}>Replay</button>
+                          </form>
+                        ) : "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -126,6 +134,13 @@ export const resourcePages = new Hono<UiEnv>()
         ))}
       </Page>,
     );
+  })
+  // Sends an event's forward again (the API's replay): a new delivery, shown on its own page.
+  .post("/a/:account/sources/:src/events/:event/replay", async (c) => {
+    const account = c.req.param("account");
+    const path = accountPath(account, "sources", c.req.param("src"), "events", c.req.param("event"), "replay");
+    const answer = await apiOrThrow<{ delivery_id: string }>(c.env, c.get("session").principal, "POST", path);
+    return c.redirect(`/ui/a/${encodeURIComponent(account)}/deliveries/${encodeURIComponent(answer.delivery_id)}?replayed=1`, 303);
   })
   .get("/a/:account/gist", async (c) => {
     const account = c.req.param("account");
