@@ -37,6 +37,7 @@ export const testsFor = {
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
   "src/limiter/attribute-store.ts": [...delivery("trigger", "attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input")],
   "src/limiter/settings.ts": [...delivery("concurrency"), ...limiter("copies", "limiter")],
+  "src/limiter/recovery.ts": [...limiter("queue-probe", "copies", "log-promises")],
   "src/limiter/client.ts": [...delivery("trigger"), ...limiter("failures"), ...routes("hostile-input")],
   "src/net/target-guard.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts", "test/production/private-targets.test.ts"],
   "src/net/ip-literal.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts"],
@@ -87,12 +88,13 @@ m(15, "599 is not retried", "(status >= 500 && status <= 599)", "(status >= 500 
 m(16, "300 counts as success", "return status >= 200 && status < 300;", "return status >= 200 && status <= 300;");
 
 inFile("src/delivery/consume.ts");
-m(17, "a flat 5 s lease", "const leaseMs = Math.ceil(pending.length / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "const leaseMs = 5_000;");
+m(17, "a flat 5 s lease", "return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "return 5_000;");
 m(18, "8 sends in flight per invocation instead of 6", "const SENDS_IN_FLIGHT_PER_INVOCATION = 6;", "const SENDS_IN_FLIGHT_PER_INVOCATION = 8;");
 m(19, "each limiter group gets its own 6-send limit", "consumeGroup(env, slot, limiter, group)", "consumeGroup(env, concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION), limiter, group)");
 m(20, "a failed re-enqueue acks the originals (the retry is lost)", "for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });", "for (const { msg } of items) msg.ack();");
 m(21, "settled messages are not acked", "for (const id of settled) take(messages, id).msg.ack();", "for (const id of settled) take(messages, id);");
 m(22, "messages waiting for a permit are dropped", "pending = waiting;", "pending = [];");
+m(126, "queue probes are acked unanswered", "await Promise.all(probes.map((probe) => answerProbe(env, probe)));", "for (const { msg } of probes) msg.ack();", { tests: limiter("queue-probe") });
 m(23, "a crashed batch is acked instead of retried", "for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });", "for (const { msg } of messages.values()) msg.ack();");
 
 inFile("src/delivery/send.ts");
@@ -135,9 +137,9 @@ m(42, "settle does not return the permits", "    if (leaseId) this.permits.relea
 m(43, "a KV write-through that fails throws out of settle", "    for (const outcome of await Promise.allSettled(writes)) {", "    await Promise.all(writes);\n    for (const outcome of [] as PromiseSettledResult<void>[]) {");
 m(44, "a failed attribute update is not recorded", "          error = `sent, but the attribute update failed: ${(err as Error).message}`;\n", "");
 m(45, "replay without its tenant check", "if (!original || original.job.account !== account) return null;", "if (!original) return null;");
-m(46, "the sweep is not re-armed while only log rows remain", "if (nextLease !== null || !this.log.isEmpty()) {", "if (nextLease !== null) {");
+m(46, "the sweep is not re-armed while only log rows remain", "this.log.isEmpty() ? null : now + SWEEP_EVERY_MS,", "null,");
 m(47, "rows the queue refused are left behind", "    for (const id of failed) this.log.delete(id);\n", "");
-m(48, "the orphan sweep takes deliveries just touched", "const orphans = this.log.orphaned(now - ORPHANED_AFTER_MS, 100);", "const orphans = this.log.orphaned(now, 100);");
+m(127, "settle does not acquire for the deliveries still waiting", "const acquired = next && next.ids.length > 0 ? this.acquire(next.ids, next.leaseMs) : null;", "const acquired = null;", { tests: limiter("settle-acquire") });
 
 inFile("src/limiter/delivery-log.ts");
 m(49, "the 24 h idempotency window is ignored (a year)", "const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;", "const IDEMPOTENCY_WINDOW_MS = 365 * 24 * 60 * 60 * 1000;");
@@ -152,6 +154,14 @@ m(57, "get() is not scoped to the account", "FROM deliveries WHERE account = ? A
 m(58, "the list is oldest first", "ORDER BY id DESC LIMIT ?`", "ORDER BY id LIMIT ?`");
 m(59, "a dead letter overrides a delivery already sent", "WHERE id = ? AND status NOT IN ('sent', 'failed')\",", "WHERE id = ?\",");
 m(60, "a later attempt without a response erases the logged response", "response = COALESCE(?, response), error = ?", "response = ?, error = ?");
+
+m(128, "a live lease does not keep an in-flight delivery from being re-queued", `const NOT_LEASED = "(status <> 'sending' OR lease_id IS NULL OR lease_id NOT IN (SELECT id FROM leases WHERE expires_at > ?))";`, `const NOT_LEASED = "(? IS NOT NULL)";`, { tests: limiter("queue-probe") });
+m(129, "attempts are counted from the JSON column only", "attempt_count = attempt_count + 1,", "attempt_count = json_array_length(attempts),", { tests: limiter("settle-acquire") });
+
+inFile("src/limiter/recovery.ts");
+m(48, "a returned probe re-queues what was seen just before it was sent", "const lost = this.log.orphaned(flowedAt - PROBE_MARGIN_MS, REQUEUE_BATCH, now);", "const lost = this.log.orphaned(flowedAt, REQUEUE_BATCH, now);");
+m(130, "a probe every alarm while one is still out", "if (overdue && !this.probeOut(now)) await this.sendProbe(limiter, now);", "if (overdue) await this.sendProbe(limiter, now);");
+m(131, "overdue after 30 s instead of 90 s", "export const OVERDUE_AFTER_MS = 90_000;", "export const OVERDUE_AFTER_MS = 30_000;");
 
 inFile("src/limiter/permits.ts");
 m(61, "the permit cap ignores other live leases", "const granted = Math.max(0, Math.min(wanted, cap - this.inUse(now)));", "const granted = Math.max(0, Math.min(wanted, cap));");
