@@ -53,7 +53,14 @@ export class Recovery {
    * beyond this call's bound (call again soon).
    */
   async check(limiter: string, now: number): Promise<boolean> {
-    const more = await this.requeueLost(limiter, now);
+    let more: boolean;
+    try {
+      more = await this.requeueLost(limiter, now);
+    } catch (err) {
+      // The queue refused: the alarm comes back soon and tries again (the returned probe still counts).
+      console.error("could not re-queue lost deliveries", String(err));
+      more = true;
+    }
     const overdue = this.log.orphaned(now - OVERDUE_AFTER_MS, 1, now).length > 0;
     if (overdue && !this.probeOut(now)) await this.sendProbe(limiter, now);
     return more;

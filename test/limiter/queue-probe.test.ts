@@ -82,6 +82,24 @@ describe("the queue probe", () => {
     });
   });
 
+  it("when the queue refuses the re-queue, the alarm comes back within seconds and re-queues them then", async () => {
+    const name = uniqueId("limiter");
+    await runInDurableObject(limiterStub(name), async (instance, state) => {
+      await instance.setConcurrency(name, 4);
+      const lost = seed(instance, state.storage.sql, Date.now());
+      const { send, sendBatch, requeued } = catchSends(instance);
+      await instance.alarm();
+      const [probe] = send.mock.calls[0]! as unknown as [{ probe_sent_at: number }];
+      sendBatch.mockRejectedValue(new Error("queue unavailable"));
+      await expect(instance.probeSeen(probe.probe_sent_at)).rejects.toThrow("queue unavailable");
+      await instance.alarm();
+      expect((await state.storage.getAlarm())! - Date.now()).toBeLessThanOrEqual(1_000);
+      sendBatch.mockClear().mockResolvedValue(undefined as never);
+      await instance.alarm();
+      expect(requeued()).toEqual(lost);
+    });
+  });
+
   it("proves lost only what was due more than 30 s before the probe was sent", async () => {
     const name = uniqueId("limiter");
     await runInDurableObject(limiterStub(name), async (instance, state) => {
