@@ -33,6 +33,22 @@ describe("a service key sees only its account", () => {
   });
 });
 
+describe("a revoked key's live stream", () => {
+  it("ends within the stream's re-check period (10 s) with a signed-out event", async () => {
+    const account = await makeAccount();
+    const { key, id } = await makeKey(account);
+    const { client } = await signIn(key);
+    const reading = client.readStream(`/ui/a/${account}/deliveries/live`, "event: signed-out", 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await api("DELETE", `/v1/accounts/${account}/keys/${id}`)).status).toBe(204);
+    const started = Date.now();
+    const { text } = await reading;
+    expect(text).toContain("event: ready");
+    expect(text).toContain("event: signed-out");
+    expect(Date.now() - started).toBeLessThan(12_000);
+  });
+});
+
 describe("accounts page", () => {
   it("lets the admin create an account from the form, and only the admin", async () => {
     const { client } = await signIn(ADMIN);
