@@ -26,7 +26,7 @@ export default defineConfig({
   test: {
     projects: [
       // Local targets allowed, as in `npm start`: most tests talk to the local target server.
-      { plugins: [workers(true)], test: { ...shared, name: "relay", include: ["test/**/*.test.ts"], exclude: ["test/production/**", "test/clients/**", "test/browser/**"] } },
+      { plugins: [workers(true)], test: { ...shared, name: "relay", include: ["test/**/*.test.ts"], exclude: ["test/production/**", "test/clients/**", "test/browser/**", "test/crash/**"] } },
       // As deployed: private targets refused end to end.
       { plugins: [workers(false)], test: { ...shared, name: "production", include: ["test/production/**/*.test.ts"] } },
       // In Node: the real analytics libraries, and Chromium (test/browser/), against the relay under `wrangler dev` (test/clients/global-setup.ts).
