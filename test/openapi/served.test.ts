@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { VIEWER_SCRIPT } from "../../src/openapi/docs-page";
-import { api, makeAccount, makeKey } from "../helpers";
+import { api, makeAccount, makeAction, makeKey } from "../helpers";
 
 type Schema = { properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; minimum?: number; maximum?: number; maxLength?: number };
 
@@ -130,5 +130,39 @@ describe("GET /docs", () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe("every body the document calls closed is closed in its route", () => {
+  it("each admin or account operation whose body has additionalProperties: false refuses an unlisted field, naming it", async () => {
+    const doc = await servedDocument();
+    const account = await makeAccount();
+    await makeAction(account, {}, "a");
+    const ids: Record<string, string> = { account, action: "a", dest: "d", src: "s" };
+    const strict = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+      Object.entries(item)
+        // The operations the admin token may call: every account route.
+        .filter(([, op]) => op.security.some((scheme: object) => "adminToken" in scheme))
+        .filter(([, op]) => op.requestBody?.content["application/json"].schema.additionalProperties === false)
+        .map(([method]) => ({ method: method.toUpperCase(), path })),
+    );
+    expect(strict.map((op) => `${op.method} ${op.path}`)).toEqual(
+      expect.arrayContaining([
+        "PUT /v1/accounts/{account}",
+        "POST /v1/accounts/{account}/keys",
+        "PUT /v1/accounts/{account}/actions/{action}",
+        "POST /v1/accounts/{account}/actions/{action}/preview",
+        "POST /v1/accounts/{account}/actions/{action}/test",
+        "POST /v1/accounts/{account}/actions/{action}/trigger",
+        "PUT /v1/accounts/{account}/destinations/{dest}",
+        "PUT /v1/accounts/{account}/sources/{src}",
+      ]),
+    );
+    for (const { method, path } of strict) {
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? expect.fail(`no id for {${name}} in ${path}`));
+      const res = await api(method, url, { unlisted_field: 1 });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(JSON.stringify(res.body.error.issues), `${method} ${path}`).toContain("unlisted_field");
+    }
   });
 });
