@@ -12,38 +12,39 @@ import type { Account } from "../store/accounts";
  * one request per group, not one per trigger.
  *
  * A trigger is sent at once when fewer than MAX_IN_FLIGHT calls to its
- * limiter are under way; otherwise it waits, and when a call returns, the
- * first waiting trigger's own request sends every trigger waiting then (up
- * to MAX_GROUP) as one call. Each trigger gets its own outcome, only after
- * the limiter has recorded and queued it (a 202 still means durably queued),
- * and acceptMany answers a repeated idempotency key within one group as a
+ * limiter are under way; otherwise it waits, and as soon as a call returns,
+ * a waiting request sends every trigger waiting then (up to MAX_GROUP) as
+ * one call. Each trigger gets its own outcome, only after the limiter has
+ * recorded and queued it (a 202 still means durably queued), and
+ * acceptMany answers a repeated idempotency key within one group as a
  * duplicate of the first.
  *
  * Requests never wait on each other's promises: workerd runs a promise's
  * continuation in the context of the request that resolved it, and I/O made
  * there then belongs to the wrong request ("Cannot perform I/O on behalf of
- * a different request"). So the sending request only writes each waiting
- * trigger's turn into a plain slot, and each waiting request reads its slot
- * on a timer of its own (POLL_MS), in its own context.
+ * a different request"). So a sending request only writes each trigger's
+ * outcome into a plain slot, and every waiting request reads its slot on a
+ * timer of its own (POLL_MS), in its own context. Any waiting request may
+ * send the next group, so one whose client went away cannot stall the rest.
  */
 const MAX_IN_FLIGHT = 4;
 /** Queues take 100 messages a sendBatch; a smaller group keeps the RPC well under its size limit. */
 const MAX_GROUP = 64;
 const MAX_GROUP_BYTES = 4_000_000;
 const POLL_MS = 1;
-/** A sending request that died without writing its group's turns (an isolate limit) must not hold the others forever. */
+/** A sending request that died without writing its group's outcomes (an isolate limit) must not hold the others forever. */
 const MAX_WAIT_MS = 20_000;
 
-type Turn = { outcome: AcceptOutcome } | { error: unknown } | { lead: Waiting[] };
+type Outcome = { outcome: AcceptOutcome } | { error: unknown };
 
 interface Waiting {
   request: AcceptRequest;
   bytes: number;
   /** Written by whichever request sends this trigger's group; read only by this trigger's own request. */
-  turn: Turn | null;
+  result: Outcome | null;
 }
 
-/** Per limiter: calls under way, and triggers waiting for one to return (there are some only while MAX_IN_FLIGHT are). */
+/** Per limiter: calls under way, and triggers waiting for room. */
 interface Lane {
   inFlight: number;
   waiting: Waiting[];
@@ -64,41 +65,34 @@ export async function groupAccept(env: Bindings, account: Account, request: Acce
     lane = { inFlight: 0, waiting: [] };
     lanes.set(name, lane);
   }
-  const me: Waiting = { request, bytes: approximateBytes(request), turn: null };
-  if (lane.inFlight < MAX_IN_FLIGHT) {
-    lane.inFlight++;
-    me.turn = { lead: [me] };
-  } else {
-    lane.waiting.push(me);
-    const deadline = Date.now() + MAX_WAIT_MS;
-    while (me.turn === null) {
-      if (Date.now() > deadline) return gaveUp(lane, me);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  const me: Waiting = { request, bytes: approximateBytes(request), result: null };
+  lane.waiting.push(me);
+  const deadline = Date.now() + MAX_WAIT_MS;
+  while (me.result === null) {
+    if (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length > 0) {
+      // Room for a call: this request sends the oldest waiting group (its own trigger, unless others came first).
+      lane.inFlight++;
+      const sent = sendGroup(env, account, name, lane, takeGroup(lane.waiting));
+      keepAlive(sent);
+      await sent;
+      continue;
     }
+    if (Date.now() > deadline) return gaveUp(lane, me);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  const turn: Turn = me.turn;
-  if ("outcome" in turn) return turn.outcome;
-  if ("error" in turn) throw turn.error;
-  // This request sends the group it heads, from its own context.
-  const sent = sendGroup(env, account, name, lane, turn.lead);
-  keepAlive(sent);
-  return sent;
+  if ("error" in me.result) throw me.result.error;
+  return me.result.outcome;
 }
 
-/** Sends a group (the first is the caller's own trigger), then hands the call slot to the next group. */
-async function sendGroup(env: Bindings, account: Account, name: string, lane: Lane, group: Waiting[]): Promise<AcceptOutcome> {
+/** Sends one group and writes each trigger's outcome (or the call's error) into its slot. */
+async function sendGroup(env: Bindings, account: Account, name: string, lane: Lane, group: Waiting[]): Promise<void> {
   try {
     const outcomes = await limiterFor(env, account).stub.acceptMany(name, group.map((w) => w.request));
-    group.forEach((w, index) => (w.turn = { outcome: outcomes[index]! }));
-    return outcomes[0]!;
+    group.forEach((w, index) => (w.result = { outcome: outcomes[index]! }));
   } catch (error) {
-    for (const w of group) w.turn = { error };
-    throw error;
+    for (const w of group) w.result = { error };
   } finally {
-    // The next group is taken now, so no other returning call can hand it on twice.
-    const next = takeGroup(lane.waiting);
-    if (next.length > 0) next[0]!.turn = { lead: next };
-    else if (--lane.inFlight === 0) lanes.delete(name);
+    if (--lane.inFlight === 0 && lane.waiting.length === 0) lanes.delete(name);
   }
 }
 
