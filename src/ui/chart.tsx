@@ -48,43 +48,42 @@ export async function lastHour(env: Bindings, principal: Principal, account: str
   return { buckets, totals, partial: true };
 }
 
-const WIDTH = 900;
-const HEIGHT = 170;
-const LEFT = 30;
-const BOTTOM = 18;
+/** Plot units: one minute is 10 wide; the SVG stretches to the box (bars only, so nothing distorts that matters). */
+const WIDTH = MINUTES * 10;
+const HEIGHT = 100;
 
 export function DeliveryChart({ counts }: { counts: MinuteCounts }) {
   const busiest = Math.max(0, ...counts.buckets.map((b) => STATUSES.reduce((sum, s) => sum + b[s], 0)));
   const peak = Math.max(1, busiest);
-  const plotHeight = HEIGHT - BOTTOM - 6;
-  const barWidth = (WIDTH - LEFT) / MINUTES;
+  const barWidth = WIDTH / MINUTES;
   const summary = STATUSES.map((s) => `${counts.totals[s]} ${s}`).join(", ");
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
+      {/* Labels are HTML below the plot, so they stay readable when the plot is squeezed to a phone's width. */}
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
         <title id="chart-title">Deliveries per minute by status, last hour</title>
         <desc id="chart-desc">{`In the last hour: ${summary}. Busiest minute: ${busiest}.`}</desc>
-        <line x1={LEFT} y1={HEIGHT - BOTTOM} x2={WIDTH} y2={HEIGHT - BOTTOM} stroke="#8c959f" />
-        <text x={LEFT - 4} y={12} text-anchor="end" font-size="11" fill="#57606a">{peak}</text>
-        <text x={LEFT - 4} y={HEIGHT - BOTTOM} text-anchor="end" font-size="11" fill="#57606a">0</text>
-        <text x={LEFT} y={HEIGHT - 4} font-size="11" fill="#57606a">60 min ago</text>
-        <text x={WIDTH} y={HEIGHT - 4} text-anchor="end" font-size="11" fill="#57606a">now</text>
         {counts.buckets.map((bucket, i) => {
-          let y = HEIGHT - BOTTOM;
+          let y = HEIGHT;
           const total = STATUSES.reduce((sum, s) => sum + bucket[s], 0);
           return (
             <g>
               <title>{`${MINUTES - 1 - i} min ago: ${total} (${STATUSES.filter((s) => bucket[s]).map((s) => `${bucket[s]} ${s}`).join(", ") || "none"})`}</title>
               {STATUSES.map((status) => {
                 if (!bucket[status]) return null;
-                const h = (bucket[status] / peak) * plotHeight;
+                const h = (bucket[status] / peak) * (HEIGHT - 2);
                 y -= h;
-                return <rect x={LEFT + i * barWidth + 1} y={y} width={Math.max(1, barWidth - 2)} height={h} fill={STATUS_COLOURS[status]} />;
+                return <rect x={i * barWidth + 1} y={y} width={barWidth - 2} height={h} fill={STATUS_COLOURS[status]} />;
               })}
             </g>
           );
         })}
       </svg>
+      <div class="axis" aria-hidden="true">
+        <span>60 min ago</span>
+        <span>busiest minute: {busiest}</span>
+        <span>now</span>
+      </div>
       <figcaption>
         <ul class="legend">
           {STATUSES.map((status) => (

@@ -62,7 +62,8 @@ ol.timeline li.ok::before { background: #116329; } ol.timeline li.bad::before { 
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .2rem 1rem; margin: 1rem 0; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; word-break: break-word; }
 figure.chart { margin: 0; }
-.chart svg { width: 100%; height: auto; display: block; }
+.chart svg { width: 100%; height: 9rem; display: block; border-bottom: 1px solid #8c959f; background: var(--soft); }
+.chart .axis { display: flex; justify-content: space-between; gap: .5rem; font-size: .8rem; color: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; list-style: none; padding: 0; margin: .3rem 0; font-size: .875rem; }
 .legend span.swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .3rem; vertical-align: -1px; }
 ${Object.entries(STATUS_COLOURS).map(([status, colour]) => `.badge.${status} { color: ${colour}; } .swatch.${status} { background: ${colour}; }`).join("\n")}
