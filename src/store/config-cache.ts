@@ -11,6 +11,9 @@
  * - A change made elsewhere is seen here within CONFIG_CACHE_TTL_MS after KV
  *   shows it. Config reads pass `cacheTtl: KV_CACHE_TTL_S` (KV's minimum,
  *   half its default), so the two together stay within KV's default 60 s.
+ * - An account's `shard` changed elsewhere sends that isolate's triggers to
+ *   the old limiter until then (it keeps and sends them, in its own log), as
+ *   KV's own delay already did.
  * - Only values that exist are cached: a new key, account or action works as
  *   soon as KV has it, and a flood of wrong keys cannot fill the cache.
  */
