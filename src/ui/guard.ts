@@ -28,6 +28,9 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/ui", secure: !isLocalHost(c.req.url) });
 }
 
+/** The largest form or script body the dashboard reads (an action's templates fit many times over). */
+const MAX_FORM_BYTES = 1_000_000;
+
 /** Headers every dashboard answer carries: no framing, no third-party anything, no referrer leaks. */
 export const securityHeaders: MiddlewareHandler<UiEnv> = async (c, next) => {
   await next();
@@ -39,12 +42,17 @@ export const securityHeaders: MiddlewareHandler<UiEnv> = async (c, next) => {
 
 /**
  * A POST from another origin is refused before anything else (SameSite=Strict
- * already keeps the cookie off it; this also covers the sign-in form).
+ * already keeps the cookie off it; this also covers the sign-in form), and so
+ * is one larger than any dashboard form.
  */
 export const sameOrigin: MiddlewareHandler<UiEnv> = async (c, next) => {
   if (c.req.method === "POST") {
     const origin = c.req.header("origin");
     if (origin && origin !== new URL(c.req.url).origin) throw new AppError("forbidden", "Cross-origin form posts are refused");
+    // Forms are parsed before any route sees them: bound them as the API bounds its JSON bodies.
+    if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) {
+      throw new AppError("payload_too_large", `A dashboard form is at most ${MAX_FORM_BYTES} bytes`);
+    }
   }
   await next();
 };

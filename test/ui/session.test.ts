@@ -155,6 +155,15 @@ describe("dashboard CSRF", () => {
     expect((await api("GET", `/v1/accounts/${account}/keys`)).body.keys).toEqual([]);
   });
 
+  it("refuses a form larger than 1 MB before reading it", async () => {
+    const account = await makeAccount();
+    const { client } = await signIn(ADMIN);
+    const token = csrfOf((await client.get(`/ui/a/${account}/keys`)).text);
+    const answer = await client.post(`/ui/a/${account}/keys`, { name: "x".repeat(1_000_001), _csrf: token });
+    expect(answer.status).toBe(413);
+    expect((await api("GET", `/v1/accounts/${account}/keys`)).body.keys).toEqual([]);
+  });
+
   it("refuses the page script's JSON calls without the token header", async () => {
     const account = await makeAccount();
     const { client } = await signIn(ADMIN);
