@@ -47,51 +47,60 @@ function seed(instance: AccountLimiter, sql: SqlStorage, now: number): string[] 
   return ["dlv_crashed", "dlv_due_retry", "dlv_lost"];
 }
 
+type Sends = ReturnType<typeof catchSends>;
+interface Outage extends Sends {
+  instance: AccountLimiter;
+  state: DurableObjectState;
+  name: string;
+  now: number;
+  /** What a returned probe must re-queue. */
+  lost: string[];
+}
+
+/** A fresh limiter ten minutes into a queue outage (seed), its queue sends caught; `run` goes on inside the object. */
+async function inOutage(run: (outage: Outage) => Promise<void>): Promise<void> {
+  const name = uniqueId("limiter");
+  await runInDurableObject(limiterStub(name), async (instance, state) => {
+    await instance.setConcurrency(name, 4);
+    const now = Date.now();
+    const lost = seed(instance, state.storage.sql, now);
+    await run({ instance, state, name, now, lost, ...catchSends(instance) });
+  });
+}
+
+/** The send time stamped on the last probe sent. */
+const lastProbe = (send: Sends["send"]) => (send.mock.calls.at(-1)![0] as { probe_sent_at: number }).probe_sent_at;
+
 describe("the queue probe", () => {
   it("in a backlog (the probe has not come back), the alarm re-queues nothing and sends one probe, not one per alarm", async () => {
-    const name = uniqueId("limiter");
-    await runInDurableObject(limiterStub(name), async (instance, state) => {
-      await instance.setConcurrency(name, 4);
-      seed(instance, state.storage.sql, Date.now());
-      const { send, sendBatch } = catchSends(instance);
+    await inOutage(async ({ instance, state, name, send, sendBatch }) => {
       await instance.alarm();
       await instance.alarm();
       expect(sendBatch).not.toHaveBeenCalled();
       expect(send).toHaveBeenCalledTimes(1);
-      const [probe] = send.mock.calls[0]!;
-      expect(probe).toEqual({ v: 1, limiter: name, probe_sent_at: expect.any(Number) });
+      expect(send.mock.calls[0]![0]).toEqual({ v: 1, limiter: name, probe_sent_at: expect.any(Number) });
       // The alarm stays armed while deliveries are overdue, to probe again.
       expect(await state.storage.getAlarm()).not.toBeNull();
     });
   });
 
   it("once it comes back, re-queues exactly the overdue deliveries no consumer holds, once", async () => {
-    const name = uniqueId("limiter");
-    await runInDurableObject(limiterStub(name), async (instance, state) => {
-      await instance.setConcurrency(name, 4);
-      const lost = seed(instance, state.storage.sql, Date.now());
-      const { send, sendBatch, requeued } = catchSends(instance);
+    await inOutage(async ({ instance, name, lost, send, sendBatch, requeued }) => {
       await instance.alarm();
-      const [probe] = send.mock.calls[0]! as unknown as [{ probe_sent_at: number }];
-      await instance.probeSeen(probe.probe_sent_at);
+      await instance.probeSeen(lastProbe(send));
       expect(requeued()).toEqual(lost);
       expect(sendBatch.mock.calls[0]![0]).toContainEqual({ body: { v: 1, limiter: name, account: "acct", delivery_id: "dlv_lost" }, contentType: "json" });
       // A copy of the same probe finds nothing more: the re-queued ones were just seen.
-      await instance.probeSeen(probe.probe_sent_at);
+      await instance.probeSeen(lastProbe(send));
       expect(requeued()).toEqual(lost);
     });
   });
 
   it("when the queue refuses the re-queue, the alarm comes back within seconds and re-queues them then", async () => {
-    const name = uniqueId("limiter");
-    await runInDurableObject(limiterStub(name), async (instance, state) => {
-      await instance.setConcurrency(name, 4);
-      const lost = seed(instance, state.storage.sql, Date.now());
-      const { send, sendBatch, requeued } = catchSends(instance);
+    await inOutage(async ({ instance, state, lost, send, sendBatch, requeued }) => {
       await instance.alarm();
-      const [probe] = send.mock.calls[0]! as unknown as [{ probe_sent_at: number }];
       sendBatch.mockRejectedValue(new Error("queue unavailable"));
-      await expect(instance.probeSeen(probe.probe_sent_at)).rejects.toThrow("queue unavailable");
+      await expect(instance.probeSeen(lastProbe(send))).rejects.toThrow("queue unavailable");
       await instance.alarm();
       expect((await state.storage.getAlarm())! - Date.now()).toBeLessThanOrEqual(1_000);
       sendBatch.mockClear().mockResolvedValue(undefined as never);
@@ -101,12 +110,7 @@ describe("the queue probe", () => {
   });
 
   it("proves lost only what was due more than 30 s before the probe was sent", async () => {
-    const name = uniqueId("limiter");
-    await runInDurableObject(limiterStub(name), async (instance, state) => {
-      await instance.setConcurrency(name, 4);
-      const now = Date.now();
-      seed(instance, state.storage.sql, now);
-      const { requeued } = catchSends(instance);
+    await inOutage(async ({ instance, now, requeued }) => {
       // Sent 9 minutes ago: the retry due 5 minutes ago may still be behind it.
       await instance.probeSeen(now - 9 * MINUTE);
       expect(requeued()).toEqual(["dlv_crashed", "dlv_lost"]);
