@@ -9,6 +9,7 @@ import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
 import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
 import { INBOUND_SCHEMA, InboundLog, type InboundEvent, type InboundFilter } from "./inbound-log";
+import { LIVE_PATH, notifyLive, openLiveSocket } from "./live-feed";
 import { PERMIT_SCHEMA, Permits } from "./permits";
 import { OVERDUE_AFTER_MS, Recovery } from "./recovery";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
@@ -65,6 +66,20 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   /** The cap every account of this limiter shares: the concurrency most recently saved on any of them. */
+  /** The one HTTP entry: a dashboard's live socket (live-feed.ts); everything else is RPC. */
+  override async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname === LIVE_PATH) return openLiveSocket(this.ctx, request);
+    return new Response("not found", { status: 404 });
+  }
+
+  override async webSocketClose(socket: WebSocket): Promise<void> {
+    try {
+      socket.close(1000, "closed");
+    } catch {
+      // Already closed.
+    }
+  }
+
   async setConcurrency(limiter: string, concurrency: number): Promise<void> {
     this.settings.name = limiter;
     this.settings.concurrency = concurrency;
@@ -134,6 +149,7 @@ export class AccountLimiter extends DurableObject<Env> {
     }
     // Armed whenever deliveries are pending: the alarm is what notices a lost message (recovery.ts).
     if (fresh.length > 0) await this.ensureAlarm(now + OVERDUE_AFTER_MS);
+    notifyLive(this.ctx, requests.map(({ job }) => job.account));
     return Promise.all(outcomes);
   }
 
@@ -184,6 +200,7 @@ export class AccountLimiter extends DurableObject<Env> {
     if (result.waiting.length > 0) this.log.touch(result.waiting, now);
     if (granted > 0) {
       result.leaseId = leaseId;
+      notifyLive(this.ctx, result.granted.map(({ account }) => account));
       await this.ensureAlarm(now + leaseMs);
     }
     return result;
@@ -238,6 +255,7 @@ export class AccountLimiter extends DurableObject<Env> {
       if (outcome) outcomes.push(outcome);
     }
     if (leaseId) this.permits.release(leaseId);
+    if (results.length > 0) notifyLive(this.ctx);
     // Acquired before the awaits below, so no other consumer's call can take the returned permits in between.
     const acquired = next && next.ids.length > 0 ? this.acquire(next.ids, next.leaseMs) : null;
     await Promise.all([this.writeThrough([...written.values()]), this.report(outcomes, reporting, now)]);
@@ -277,6 +295,7 @@ export class AccountLimiter extends DurableObject<Env> {
   async markFailed(id: string, reason: string, reporting: Record<string, ReportingTarget> = {}): Promise<void> {
     const now = Date.now();
     this.log.fail(id, reason, now);
+    notifyLive(this.ctx);
     const outcome = this.log.outcome(id, "failed", { error: reason });
     if (outcome) await this.report([outcome], reporting, now);
   }
