@@ -292,17 +292,21 @@ export class DeliveryLog {
 
   /** Drops finished deliveries past the retention bounds. */
   prune(now: number): void {
-    this.sql.exec("DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?", now - RETENTION_MS);
+    const aged = this.sql.exec<{ id: string }>("DELETE FROM deliveries WHERE status IN ('sent', 'failed') AND updated_at < ?" + RETURNING_ID, now - RETENTION_MS).toArray();
     // The row bound spares rows whose idempotency key is still in force.
-    this.sql.exec(
+    const over = this.sql.exec<{ id: string }>(
       `DELETE FROM deliveries WHERE status IN ('sent', 'failed')
          AND (idempotency_key IS NULL OR created_at <= ?)
-         AND id IN (SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)`,
+         AND id IN (SELECT id FROM deliveries ORDER BY id DESC LIMIT -1 OFFSET ?)` + RETURNING_ID,
       now - IDEMPOTENCY_WINDOW_MS, RETENTION_ROWS,
-    );
-    this.sql.exec("DELETE FROM delivery_attempts WHERE delivery_id NOT IN (SELECT id FROM deliveries)");
+    ).toArray();
+    // Only the pruned deliveries' attempts: the alarm prunes often, and a scan of every attempt each time would not be cheap.
+    const gone = [...aged, ...over].map(({ id }) => id);
+    if (gone.length > 0) this.sql.exec("DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))", JSON.stringify(gone));
   }
 }
+
+const RETURNING_ID = " RETURNING id";
 
 /**
  * When a consumer last looked after a delivery (every acquire, wait and

@@ -58,14 +58,17 @@ describe("the attempts of a delivery", () => {
     });
   });
 
-  it("go with their delivery when the log is pruned", async () => {
+  it("go with their delivery when the log is pruned, and only those", async () => {
     await runInDurableObject(limiter(), async (instance, state) => {
       const log = logOf(instance);
       const old = Date.now() - 31 * 24 * 60 * 60 * 1000;
       log.insert("dlv_gone", makeJob("acct"), old, {});
       log.recordAttempt("dlv_gone", { at: new Date(old).toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, old);
+      log.insert("dlv_kept", makeJob("acct"), Date.now(), {});
+      log.recordAttempt("dlv_kept", { at: new Date().toISOString(), status: 200, duration_ms: 1 }, { status: "sent" }, Date.now());
       log.prune(Date.now());
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM delivery_attempts WHERE delivery_id = 'dlv_gone'").one().n).toBe(0);
+      expect(log.get("acct", "dlv_kept")?.attempts).toHaveLength(1);
     });
   });
 });
