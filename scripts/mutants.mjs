@@ -221,7 +221,7 @@ m(90, "KV attribute keys are not scoped to the account", "attributes: (account: 
 
 inFile("src/store/service-keys.ts");
 m(91, "a revoked key's hash entry is kept (it still authenticates)", "  await kv.delete(kvKeys.keyHash(stored.hash));\n", "");
-m(92, "no ehk_ prefix check before the lookup", '  if (!presented.startsWith("ehk_")) return null;\n', "", {
+m(92, "no ehk_ prefix check before the lookup", "  if (!isServiceKeyShaped(presented)) return null;\n", "", {
   equivalent:
     "only ehk_ keys are ever stored under keyhash:, so a string without the prefix is not found by its hash either; the check saves a SHA-256 and a KV read, which no test can observe",
 });

@@ -144,7 +144,8 @@ function changedFiles(ref) {
 
 // ---------------------------------------------------------------- the copy
 
-const COPIED = ["src", "test", "package.json", "tsconfig.json", "tsconfig.node.json", "vitest.config.ts", "wrangler.toml"];
+// public/ is the Workers Static Assets directory wrangler.toml names: the workers pool refuses to start without it.
+const COPIED = ["src", "test", "public", "package.json", "tsconfig.json", "tsconfig.node.json", "vitest.config.ts", "wrangler.toml"];
 
 /**
  * A copy of the project to mutate. node_modules is a directory of links to
