@@ -207,12 +207,13 @@ m(84, "'::' may stand for no group at all", "missing !== 0 : missing < 1) return
 
 // ------------------------------------------------------------ src/auth
 inFile("src/auth/authenticate.ts");
+m(132, "any presented admin token matches", "if (admin && crypto.subtle.timingSafeEqual(digest, admin)) return { kind: \"admin\" };", "if (admin) return { kind: \"admin\" };");
 m(85, "a key may act on another account", 'if (principal.kind === "key" && principal.account !== id) {', "if (false) {");
 m(86, "admin-only routes accept a service key", 'if (c.get("principal").kind !== "admin") throw', "if (false) throw");
 m(87, "a missing account is not a 404", "  if (!account) throw new AppError(\"not_found\", `Account ${id} does not exist`);\n", "");
 
 inFile("src/auth/secrets.ts");
-m(88, "any presented admin token matches", "return crypto.subtle.timingSafeEqual(ha, hb);", "return true;");
+m(88, "any presented secret matches (dashboard session signatures and CSRF tokens)", "return crypto.subtle.timingSafeEqual(ha, hb);", "return true;", { tests: ["test/ui/session.test.ts"] });
 m(89, "service keys of 128 bits instead of 192", "return `ehk_${base64Url(crypto.getRandomValues(new Uint8Array(24)))}`;", "return `ehk_${base64Url(crypto.getRandomValues(new Uint8Array(16)))}`;");
 
 // ------------------------------------------------------------ src/store
