@@ -57,6 +57,8 @@ export const testsFor = {
   "src/gist/user-token.ts": ["test/gist/serve.test.ts"],
   "src/gist/site-index.ts": ["test/gist/serve.test.ts"],
   "src/routes/gist-sdk.ts": ["test/gist/serve.test.ts"],
+  "src/ui/guard.ts": ["test/ui/session.test.ts", "test/ui/tenant.test.ts"],
+  "src/ui/session.ts": ["test/ui/session.test.ts"],
   "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview", "hostile-input", "limits")],
 };
 
@@ -281,5 +283,15 @@ m(123, "the old site id keeps answering after a move", "if ((await accountForSit
 inFile("src/routes/gist-sdk.ts");
 m(124, "allowed_origins is not enforced", "if (origin && settings.allowed_origins && !settings.allowed_origins.includes(origin)) {", "if (false) {");
 m(125, "a site id that names an account not serving it is answered", "if (!account || settings?.site_id !== site) throw", "if (!account || !settings) throw");
+
+// ------------------------------------------------------------ the dashboard's guards
+inFile("src/ui/guard.ts");
+m(133, "a POST without the session's CSRF token is taken", 'if (c.req.method === "POST" && !(await csrfValid(c.env, c.get("session").sid, await presentedToken(c)))) {', "if (false) {");
+m(134, "a service key's session opens another account's pages", 'if (principal.kind === "key" && principal.account !== account) {', "if (false) {");
+m(135, "a revoked key's session goes on", "return (await c.env.CONFIG.get(kvKeys.serviceKey(principal.account, principal.keyId))) !== null;", "return true;");
+m(136, "the session cookie is readable by page scripts", "httpOnly: true", "httpOnly: false");
+m(137, "a form posted from another origin is taken", "if (origin && origin !== new URL(c.req.url).origin) throw", "if (false) throw");
+inFile("src/ui/session.ts");
+m(138, "an expired session cookie still signs in", "payload.exp * 1000 <= now || ", "");
 
 export const mutants = list;
