@@ -9,6 +9,24 @@ import { Miniflare, Log, LogLevel } from "miniflare";
 export const ADMIN = "bench-admin-token";
 const quiet = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
+/** Admin headers for the bench's set-up calls. */
+export const adminHeaders = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
+
+/**
+ * The account both benches load: "bench" (concurrency 600) with the action
+ * "hook" aimed at the sink. Returns a PUT helper for further set-up.
+ */
+export async function setUpBenchAccount(base, sink) {
+  const put = (path, body) => fetch(`${base}${path}`, { method: "PUT", headers: adminHeaders, body: JSON.stringify(body) });
+  await put("/v1/accounts/bench", { name: "bench", concurrency: 600 });
+  await put("/v1/accounts/bench/actions/hook", {
+    url: `${sink.url}/hook`,
+    headers: { "X-Customer": "{{ customer.id }}" },
+    body: '{"id": "{{ customer.id }}", "email": {{ customer.email | json }}, "plan": "{{ event.plan | default: "free" }}"}',
+  });
+  return put;
+}
+
 export function log(line) {
   process.stdout.write(`${line}\n`);
 }

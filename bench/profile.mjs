@@ -13,7 +13,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import WebSocket from "ws";
-import { ADMIN, buildWorkers, load, log, startMiniflare, startSink } from "./harness.mjs";
+import { adminHeaders, buildWorkers, load, log, setUpBenchAccount, startMiniflare, startSink } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -138,14 +138,8 @@ async function main() {
   const mf = startMiniflare({ inspectorPort }, { deliveryConsumer: process.env.PROFILE_NO_CONSUMER !== "1" });
   const base = (await mf.ready).toString().replace(/\/$/, "");
   const pids = workerdPids();
-  const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
-  const put = (path, body) => fetch(`${base}${path}`, { method: "PUT", headers: admin, body: JSON.stringify(body) });
-  await put("/v1/accounts/bench", { name: "bench", concurrency: 600 });
-  await put("/v1/accounts/bench/actions/hook", {
-    url: `${sink.url}/hook`,
-    headers: { "X-Customer": "{{ customer.id }}" },
-    body: '{"id": "{{ customer.id }}", "email": {{ customer.email | json }}, "plan": "{{ event.plan | default: "free" }}"}',
-  });
+  const admin = adminHeaders;
+  await setUpBenchAccount(base, sink);
   const { key } = await (await fetch(`${base}/v1/accounts/bench/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench" }) })).json();
   const keyed = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   const body = JSON.stringify({ customer: { id: "42", email: "ada@example.com" }, event: { plan: "pro" } });

@@ -9,7 +9,7 @@
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
-import { ADMIN, buildWorkers, load as loadFor, log, median, startMiniflare, startSink } from "./harness.mjs";
+import { adminHeaders, buildWorkers, load as loadFor, log, median, setUpBenchAccount, startMiniflare, startSink } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
@@ -29,15 +29,8 @@ async function main() {
   const sink = await startSink();
   const mf = startMiniflare();
   const base = (await mf.ready).toString().replace(/\/$/, "");
-  const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
-  const put = (path, body) => fetch(`${base}${path}`, { method: "PUT", headers: admin, body: JSON.stringify(body) });
-
-  await put("/v1/accounts/bench", { name: "bench", concurrency: 600 });
-  await put("/v1/accounts/bench/actions/hook", {
-    url: `${sink.url}/hook`,
-    headers: { "X-Customer": "{{ customer.id }}" },
-    body: '{"id": "{{ customer.id }}", "email": {{ customer.email | json }}, "plan": "{{ event.plan | default: "free" }}"}',
-  });
+  const admin = adminHeaders;
+  const put = await setUpBenchAccount(base, sink);
   const triggerBody = JSON.stringify({ customer: { id: "42", email: "ada@example.com" }, event: { plan: "pro" } });
 
   // 1. Accepting triggers (the consumer runs meanwhile, as it would in production).
