@@ -20,17 +20,19 @@ export const projects = ["relay", "production"];
 export const testsFor = {
   "src/delivery/attempt.ts": [...delivery("retries", "retry-after", "target-turns-private", "response-log", "signing-rotation")],
   "src/delivery/backoff.ts": [...delivery("backoff", "status-classes", "retries", "retry-after")],
-  "src/delivery/consume.ts": [...delivery("consumer", "consumer-crash", "concurrency", "parallel-consumers", "retries", "kv-write-through"), ...limiter("copies", "limiter")],
+  "src/delivery/consume.ts": [...delivery("consumer", "carried-messages", "consumer-crash", "concurrency", "parallel-consumers", "retries", "kv-write-through"), ...limiter("copies", "limiter")],
   "src/delivery/send.ts": [...delivery("send", "retries", "response-log"), ...routes("test-send")],
   "src/delivery/standard-webhooks.ts": [...delivery("trigger", "signing-rotation"), ...routes("test-send")],
   "src/delivery/redact.ts": [...delivery("trigger"), ...routes("preview")],
-  "src/delivery/dead-letter.ts": [...delivery("consumer-crash"), ...limiter("limiter", "log-promises")],
+  "src/delivery/dead-letter.ts": [...delivery("consumer-crash", "carried-messages"), ...limiter("limiter", "log-promises"), "test/reporting/reporting.test.ts"],
+  "src/delivery/message.ts": [...delivery("carried-messages"), ...limiter("accept-many")],
   "src/lib/sortable-id.ts": [...delivery("consumer", "trigger"), ...limiter("limiter")],
   "src/delivery/senders.ts": [...delivery("signing-rotation", "trigger"), "test/reporting/reporting.test.ts"],
   "src/delivery/model.ts": [...delivery("trigger"), ...limiter("migration")],
   "src/limiter/account-limiter.do.ts": [
     ...delivery("trigger", "attributes", "idempotency", "kv-write-through", "parallel-consumers"),
     ...limiter("accept-many", "copies", "failures", "limiter", "log-promises"),
+    "test/reporting/reporting.test.ts",
     ...routes("hostile-input"),
   ],
   "src/limiter/delivery-log.ts": [...delivery("trigger", "idempotency"), ...limiter("accept-many", "copies", "limiter", "migration", "log-promises")],
@@ -92,12 +94,13 @@ m(16, "300 counts as success", "return status >= 200 && status < 300;", "return 
 inFile("src/delivery/consume.ts");
 m(17, "a flat 5 s lease", "return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "return 5_000;");
 m(18, "8 sends in flight per invocation instead of 6", "const SENDS_IN_FLIGHT_PER_INVOCATION = 6;", "const SENDS_IN_FLIGHT_PER_INVOCATION = 8;");
-m(19, "each limiter group gets its own 6-send limit", "consumeGroup(env, slot, limiter, group)", "consumeGroup(env, concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION), limiter, group)");
-m(20, "a failed re-enqueue acks the originals (the retry is lost)", "for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });", "for (const { msg } of items) msg.ack();");
-m(21, "settled messages are not acked", "for (const id of settled) take(messages, id).msg.ack();", "for (const id of settled) take(messages, id);");
+m(19, "each limiter group gets its own 6-send limit", "consumeGroup(env, slot, limiter, deliveries)", "consumeGroup(env, concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION), limiter, deliveries)");
+m(20, "a failed re-enqueue acks the originals (the retry is lost)", "for (const [carrier, delaySeconds] of longest) retryWhole(carrier, delaySeconds);", "for (const [carrier] of longest) carrier.msg.ack();");
+m(21, "settled messages are not acked", "for (const id of settled) finish(id);", "for (const id of settled) deliveries.delete(id as DeliveryId);");
 m(22, "messages waiting for a permit are dropped", "pending = waiting;", "pending = [];");
 m(126, "queue probes are acked unanswered", "await Promise.all(probes.map((probe) => answerProbe(env, probe)));", "for (const { msg } of probes) msg.ack();", { tests: limiter("queue-probe") });
-m(23, "a crashed batch is acked instead of retried", "for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });", "for (const { msg } of messages.values()) msg.ack();");
+m(23, "a crashed batch is acked instead of retried", "for (const carried of deliveries.values()) for (const carrier of carried.carriers) retryWhole(carrier, NO_PERMIT_DELAY_SECONDS);", "for (const carried of deliveries.values()) for (const carrier of carried.carriers) carrier.msg.ack();");
+m(140, "a message is acked once its first delivery is done, not its last", "if (--carrier.open === 0 && !carrier.retried) carrier.msg.ack();", "carrier.open--;\n      if (!carrier.retried) carrier.msg.ack();");
 
 inFile("src/delivery/send.ts");
 m(24, "the log keeps 1 MB instead of 64 KB", "const LOGGED_BODY_BYTES = 64 * 1024;", "const LOGGED_BODY_BYTES = 1024 * 1024;");
@@ -118,7 +121,8 @@ m(30, "API key headers are not redacted", "|api[-_]?key|", "|");
 m(31, "the auth scheme word is not kept", 'headers[name] = scheme ? `${scheme} [redacted]` : "[redacted]";', 'headers[name] = "[redacted]";');
 
 inFile("src/delivery/dead-letter.ts");
-m(32, "a dead letter is acked without being recorded", "        await limiterByName(env, limiter).markFailed(delivery_id, \"dead-lettered: the delivery consumer crashed on it repeatedly\", reporting);\n", "");
+m(32, "a dead letter is acked without being recorded", "          await limiterByName(env, limiter).markFailed(deliveries[0]!.id, \"dead-lettered: the delivery consumer crashed on it repeatedly\", reporting);\n", "");
+m(141, "a dead letter of several deliveries fails one and drops the rest", "if (deliveries.length > 1) {", "if (false) {");
 m(33, "a dead letter that cannot be recorded is acked (lost)", "        msg.retry();", "        msg.ack();");
 
 inFile("src/lib/sortable-id.ts");
@@ -131,8 +135,8 @@ m(35, "a first-release job loses its attribute update", "onSuccess: setsAttribut
 inFile("src/limiter/account-limiter.do.ts");
 m(36, "the in-flight idempotency key is not scoped to the account", "const key = idempotencyKey ? `${job.account}\\n${idempotencyKey}` : null;", "const key = idempotencyKey ? idempotencyKey : null;");
 m(37, "a duplicate does not wait for the in-flight send", "    const pending = this.accepting.get(key);\n    if (pending) return asDuplicate(pending);\n", "");
-m(38, "101 messages per sendBatch", "const MAX_SEND_BATCH = 100;", "const MAX_SEND_BATCH = 101;");
-m(39, "no stored-job size limit", "if (bytes > MAX_STORED_JOB_BYTES) {", "if (false) {");
+m(39, "no stored-job size limit", "if (!withinBytes(serialized, MAX_STORED_JOB_BYTES)) {", "if (false) {");
+m(143, "a dead letter of a delivery already sent reports it failed", "if (!this.log.fail(id, reason, now)) return;", "this.log.fail(id, reason, now);");
 m(40, "a copy is sent while another consumer's lease is live", ' && this.permits.isLive(entry.leaseId, now)) return true;', ") return true;");
 m(41, "a copy of a retry that is not yet due is sent", 'return entry.status === "retrying" && entry.nextAttemptAt !== null && entry.nextAttemptAt > now + EARLY_SLACK_MS;', "return false;");
 m(42, "settle does not return the permits", "    if (leaseId) this.permits.release(leaseId);\n", "");
@@ -293,5 +297,13 @@ m(136, "the session cookie is readable by page scripts", "httpOnly: true", "http
 m(137, "a form posted from another origin is taken", "if (origin && origin !== new URL(c.req.url).origin) throw", "if (false) throw");
 inFile("src/ui/session.ts");
 m(138, "an expired session cookie still signs in", "payload.exp * 1000 <= now || ", "");
+
+// ------------------------------------------------------------ messages carrying several deliveries
+inFile("src/delivery/message.ts");
+m(38, "21 messages per sendBatch", "export const MAX_MESSAGES_PER_SEND = 20;", "export const MAX_MESSAGES_PER_SEND = 21;");
+m(139, "101 deliveries per message", "export const MAX_DELIVERIES_PER_MESSAGE = 100;", "export const MAX_DELIVERIES_PER_MESSAGE = 101;");
+m(142, "a first-release message is dropped as unreadable", "return { ok: true, message: { v: 2, limiter, deliveries: [{ account, id: delivery_id }] } };", "return { ok: false, error: `version 1: ${delivery_id}` };");
+inFile("src/limiter/delivery-log.ts");
+m(144, "ten rows per INSERT (110 bound values, past the 100 a statement takes)", "const INSERT_ROWS = 9;", "const INSERT_ROWS = 10;");
 
 export const mutants = list;

@@ -4,7 +4,8 @@ import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
-import { DeliveryMessage, QueueProbe } from "./message";
+import type { AccountId, DeliveryId } from "../store/ids";
+import { deliveryMessages, inSendBatches, QueueProbe, readDeliveryMessage, type DeliveryRef } from "./message";
 import { SEND_TIMEOUT_MS } from "./send";
 import { loadSenders } from "./senders";
 
@@ -20,37 +21,62 @@ type Msg = Message<unknown>;
 type Slot = ReturnType<typeof concurrencyLimit>;
 
 /**
- * The DELIVERIES consumer. Each message is settled on its own and nothing is
- * thrown out of here (that would retry the whole batch).
+ * A queue message and how many of its deliveries this invocation has not yet
+ * finished with: it is acked when that reaches 0, unless it was handed back
+ * to the queue whole.
+ */
+interface Carrier {
+  msg: Msg;
+  open: number;
+  retried: boolean;
+}
+
+/** A delivery of the batch, with every message that carries it (copies of a message can meet in one batch). */
+interface Carried {
+  account: AccountId;
+  carriers: Carrier[];
+}
+
+/**
+ * The DELIVERIES consumer. Each delivery is settled on its own, and a message
+ * is acked once every delivery it carries is; nothing is thrown out of here
+ * (that would retry the whole batch).
  *
- * Retries are scheduled by re-enqueueing the reference with `delaySeconds`
- * and acking, not with `message.retry()`: the attempt count lives in the
- * delivery log, waiting for a permit never burns an attempt, and the queue's
- * own retry counter (→ dead-letter queue) is left to count crashes only.
+ * Retries are scheduled by re-enqueueing the reference with `delaySeconds`,
+ * not with `message.retry()`: the attempt count lives in the delivery log,
+ * waiting for a permit never burns an attempt, and the queue's own retry
+ * counter (→ dead-letter queue) is left to count crashes only.
  */
 export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const byLimiter = new Map<string, Array<{ msg: Msg; body: DeliveryMessage }>>();
+  const byLimiter = new Map<string, Map<DeliveryId, Carried>>();
   const probes: Array<{ msg: Msg; body: QueueProbe }> = [];
   for (const msg of batch.messages) {
-    const parsed = DeliveryMessage.safeParse(msg.body);
-    const probe = parsed.success ? null : QueueProbe.safeParse(msg.body);
+    const read = readDeliveryMessage(msg.body);
+    const probe = read.ok ? null : QueueProbe.safeParse(msg.body);
     if (probe?.success) {
       probes.push({ msg, body: probe.data });
       continue;
     }
-    if (!parsed.success) {
+    if (!read.ok) {
       // Not ours or from an incompatible version: there is no delivery to record it against.
-      console.error("dropping an unreadable delivery message", msg.id, parsed.error.message);
+      console.error("dropping an unreadable delivery message", msg.id, read.error);
       msg.ack();
       continue;
     }
-    const group = byLimiter.get(parsed.data.limiter) ?? [];
-    group.push({ msg, body: parsed.data });
-    byLimiter.set(parsed.data.limiter, group);
+    const deliveries = byLimiter.get(read.message.limiter) ?? new Map<DeliveryId, Carried>();
+    byLimiter.set(read.message.limiter, deliveries);
+    const carrier: Carrier = { msg, open: 0, retried: false };
+    for (const { account, id } of read.message.deliveries) {
+      const carried = deliveries.get(id) ?? { account, carriers: [] };
+      deliveries.set(id, carried);
+      if (carried.carriers.includes(carrier)) continue;
+      carried.carriers.push(carrier);
+      carrier.open++;
+    }
   }
   // One limit for the whole invocation, however many limiters its batch spans.
   const slot = concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION);
-  await Promise.all([...byLimiter].map(([limiter, group]) => consumeGroup(env, slot, limiter, group)));
+  await Promise.all([...byLimiter].map(([limiter, deliveries]) => consumeGroup(env, slot, limiter, deliveries)));
   // Only now: the deliveries that came with a probe have been acquired (seen), so its answer cannot pass them.
   await Promise.all(probes.map((probe) => answerProbe(env, probe)));
 }
@@ -69,21 +95,23 @@ async function answerProbe(env: Bindings, { msg, body }: { msg: Msg; body: Queue
   msg.ack();
 }
 
-async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: Array<{ msg: Msg; body: DeliveryMessage }>): Promise<void> {
-  const messages = new Map<string, { msg: Msg; body: DeliveryMessage }>();
-  for (const entry of group) {
-    // Two copies of one delivery in a batch: one is enough.
-    if (messages.has(entry.body.delivery_id)) entry.msg.ack();
-    else messages.set(entry.body.delivery_id, entry);
-  }
+/** The deliveries of one limiter in this batch: acquire permits, send, settle, until each is done or handed back. */
+async function consumeGroup(env: Bindings, slot: Slot, limiter: string, deliveries: Map<DeliveryId, Carried>): Promise<void> {
+  /** This invocation is done with a delivery: its messages are acked once it was their last. */
+  const finish = (id: string) => {
+    for (const carrier of deliveries.get(id as DeliveryId)?.carriers ?? []) {
+      if (--carrier.open === 0 && !carrier.retried) carrier.msg.ack();
+    }
+    deliveries.delete(id as DeliveryId);
+  };
   try {
     const stub = limiterByName(env, limiter);
-    const senders = await loadSenders(env, group.map((entry) => entry.body.account));
+    const senders = await loadSenders(env, [...deliveries.values()].map((carried) => carried.account));
     const schedule = parseRetrySchedule(env.RETRY_SCHEDULE);
     const started = Date.now();
     const reporting = senders.reportingTargets();
     const withinBudget = () => Date.now() - started <= PERMIT_WAIT_BUDGET_MS;
-    let pending = [...messages.keys()];
+    let pending: string[] = [...deliveries.keys()];
     /** What the last settle acquired for the deliveries still waiting, when it could. */
     let acquired: AcquireResult | null = null;
 
@@ -91,7 +119,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
       acquired ??= await stub.acquire(pending, leaseMsFor(pending.length));
       const { leaseId, granted, waiting, settled } = acquired;
       acquired = null;
-      for (const id of settled) take(messages, id).msg.ack();
+      for (const id of settled) finish(id);
 
       if (granted.length > 0) {
         const attempts = await Promise.all(
@@ -108,15 +136,15 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
         );
         const next = waiting.length > 0 && withinBudget() ? { ids: waiting, leaseMs: leaseMsFor(waiting.length) } : undefined;
         acquired = await stub.settle(leaseId, attempts.map(({ result }) => result), reporting, next);
-        for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) take(messages, result.id).msg.ack();
-        const retries = attempts.filter((a) => a.retryInSeconds !== null);
-        await handBack(env, retries.map((a) => ({ ...take(messages, a.result.id), delaySeconds: a.retryInSeconds! })));
+        const retries = attempts.filter((a) => a.retryInSeconds !== null).map((a) => ({ id: a.result.id, delaySeconds: a.retryInSeconds! }));
+        for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) finish(result.id);
+        await handBack(env, limiter, deliveries, retries, finish);
       }
 
       pending = waiting;
       if (pending.length === 0 || acquired) continue;
       if (!withinBudget()) {
-        await handBack(env, pending.map((id) => ({ ...take(messages, id), delaySeconds: NO_PERMIT_DELAY_SECONDS })));
+        await handBack(env, limiter, deliveries, pending.map((id) => ({ id, delaySeconds: NO_PERMIT_DELAY_SECONDS })), finish);
         break;
       }
       if (granted.length === 0) await sleep(PERMIT_POLL_MS);
@@ -124,8 +152,15 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, group: A
   } catch (err) {
     // Whatever is not settled goes back to the queue; repeated crashes end in the dead-letter queue.
     console.error("delivery batch failed; returning messages to the queue", limiter, err);
-    for (const { msg } of messages.values()) msg.retry({ delaySeconds: NO_PERMIT_DELAY_SECONDS });
+    for (const carried of deliveries.values()) for (const carrier of carried.carriers) retryWhole(carrier, NO_PERMIT_DELAY_SECONDS);
   }
+}
+
+/** The message comes back whole after `delaySeconds` (deliveries in it that are done by then are skipped as settled). */
+function retryWhole(carrier: Carrier, delaySeconds: number): void {
+  if (carrier.retried || carrier.open === 0) return;
+  carrier.retried = true;
+  carrier.msg.retry({ delaySeconds });
 }
 
 /** Long enough for every send of the lease at SENDS_IN_FLIGHT_PER_INVOCATION at a time, each up to its timeout, plus a margin. */
@@ -133,26 +168,38 @@ function leaseMsFor(deliveries: number): number {
   return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
 }
 
-function take(messages: Map<string, { msg: Msg; body: DeliveryMessage }>, id: string) {
-  const entry = messages.get(id)!;
-  messages.delete(id);
-  return entry;
-}
-
 /**
- * Puts messages back on the queue to come again after `delaySeconds`: a fresh
- * copy, and the original acked, so the queue's retry counter is untouched. If
- * the queue refuses the copies, the originals are retried with the same delay
- * instead — a delivery must come back when it is due, or a copy arriving
- * early would be taken for a duplicate.
+ * Puts deliveries back on the queue to come again after their delay: fresh
+ * messages (one per delay), and the deliveries finished here, so the queue's
+ * retry counter is untouched. If the queue refuses them, the messages that
+ * carried them come back whole after the longest of their delays instead — a
+ * delivery must not come back before it is due, or it would be taken for a
+ * copy.
  */
-async function handBack(env: Bindings, items: Array<{ msg: Msg; body: DeliveryMessage; delaySeconds: number }>): Promise<void> {
+async function handBack(
+  env: Bindings,
+  limiter: string,
+  deliveries: Map<DeliveryId, Carried>,
+  items: Array<{ id: string; delaySeconds: number }>,
+  finish: (id: string) => void,
+): Promise<void> {
   if (items.length === 0) return;
+  const byDelay = new Map<number, DeliveryRef[]>();
+  for (const { id, delaySeconds } of items) {
+    const refs = byDelay.get(delaySeconds) ?? [];
+    refs.push({ account: deliveries.get(id as DeliveryId)!.account, id: id as DeliveryId });
+    byDelay.set(delaySeconds, refs);
+  }
+  const sends = [...byDelay].flatMap(([delaySeconds, refs]) => deliveryMessages(limiter, refs).map((body) => ({ body, delaySeconds, contentType: "json" as const })));
   try {
-    await env.DELIVERIES.sendBatch(items.map(({ body, delaySeconds }) => ({ body, delaySeconds, contentType: "json" as const })));
-    for (const { msg } of items) msg.ack();
+    for (const run of inSendBatches(sends)) await env.DELIVERIES.sendBatch(run);
+    for (const { id } of items) finish(id);
   } catch (err) {
-    console.error("re-enqueue failed; retrying the original messages", String(err));
-    for (const { msg, delaySeconds } of items) msg.retry({ delaySeconds });
+    console.error("re-enqueue failed; retrying the messages that carried these deliveries", String(err));
+    const longest = new Map<Carrier, number>();
+    for (const { id, delaySeconds } of items) {
+      for (const carrier of deliveries.get(id as DeliveryId)!.carriers) longest.set(carrier, Math.max(longest.get(carrier) ?? 0, delaySeconds));
+    }
+    for (const [carrier, delaySeconds] of longest) retryWhole(carrier, delaySeconds);
   }
 }

@@ -24,6 +24,7 @@ export function redactRequest(request: RenderedRequest): RenderedRequest {
 
 /** `?key=…&token=…` (Trello's style) keeps the parameter names; the values become `***`. */
 function redactQuery(url: string): string {
+  if (!url.includes("?")) return url;
   const parsed = new URL(url);
   let changed = false;
   for (const name of new Set(parsed.searchParams.keys())) {

@@ -20,7 +20,13 @@ export function base64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export const utf8 = (text: string) => new TextEncoder().encode(text);
+const encoder = new TextEncoder();
+export const utf8 = (text: string) => encoder.encode(text);
+
+/** Whether `text` is at most `limit` bytes of UTF-8; encodes it only when its length alone cannot tell (a UTF-16 unit is at most 3 bytes). */
+export function withinBytes(text: string, limit: number): boolean {
+  return text.length * 3 <= limit || byteLength(text) <= limit;
+}
 
 /** UTF-8 size of a string, in bytes: what limits on stored and sent text count. */
 export function byteLength(text: string): number {

@@ -1,13 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { newId } from "../auth/secrets";
-import { newDeliveryId, type DeliveryMessage } from "../delivery/message";
+import { deliveryMessages, inSendBatches, newDeliveryId, type DeliveryRef } from "../delivery/message";
 import type { DeliveryJob, DeliveryView } from "../delivery/model";
-import { byteLength } from "../lib/encoding";
+import { byteLength, withinBytes } from "../lib/encoding";
 import { sortableId } from "../lib/sortable-id";
 import type { AccountId, CustomerId, DeliveryId } from "../store/ids";
 import { kvKeys } from "../store/keys";
 import { AttributeStore, ATTRIBUTE_SCHEMA, type Attributes } from "./attribute-store";
-import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry } from "./delivery-log";
+import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog, type DeliveryFilter, type JobEntry, type NewDelivery } from "./delivery-log";
 import { INBOUND_SCHEMA, InboundLog, type InboundEvent, type InboundFilter } from "./inbound-log";
 import { LIVE_PATH, notifyLive, openLiveSocket } from "./live-feed";
 import { PERMIT_SCHEMA, Permits } from "./permits";
@@ -25,8 +25,6 @@ const EARLY_SLACK_MS = 2_000;
 
 type AttributeUpdate = { account: AccountId; customerId: CustomerId; values: Attributes };
 
-/** Queues take at most 100 messages per sendBatch. */
-const MAX_SEND_BATCH = 100;
 /** The first delivery's outcome, as a repeat of its idempotency key sees it. */
 async function asDuplicate(first: AcceptOutcome | Promise<AcceptOutcome>): Promise<AcceptOutcome> {
   const outcome = await first;
@@ -105,6 +103,9 @@ export class AccountLimiter extends DurableObject<Env> {
     /** Keys first used in this call, by the index of the request that used them; later ones share its outcome. */
     const claimed = new Map<string, number>();
     const repeats: Array<{ index: number; first: number }> = [];
+    /** Rows are written together after the loop: one statement per group, not one per delivery. */
+    const rows: NewDelivery[] = [];
+    const failures: Array<{ id: DeliveryId; failure: string }> = [];
     this.settings.name = limiter;
     for (const [index, { job, idempotencyKey, replayOf, failure }] of requests.entries()) {
       const key = idempotencyKey ? `${job.account}\n${idempotencyKey}` : null;
@@ -118,22 +119,23 @@ export class AccountLimiter extends DurableObject<Env> {
         continue;
       }
       const serialized = JSON.stringify(job);
-      const bytes = byteLength(serialized);
-      if (bytes > MAX_STORED_JOB_BYTES) {
-        const message = `The delivery would store ${bytes} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
+      if (!withinBytes(serialized, MAX_STORED_JOB_BYTES)) {
+        const message = `The delivery would store ${byteLength(serialized)} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
         outcomes[index] = { ok: false, reason: "too_large", message };
         continue;
       }
       const id = newDeliveryId(now);
-      this.log.insert(id, job, now, { idempotencyKey, replayOf }, serialized);
+      rows.push({ id, job, serialized, idempotencyKey, replayOf });
+      if (key) claimed.set(key, index);
       if (failure !== undefined) {
-        this.log.fail(id, failure, now);
+        failures.push({ id, failure });
         outcomes[index] = { ok: true, deliveryId: id, duplicate: false };
         continue;
       }
       fresh.push({ index, id, key });
-      if (key) claimed.set(key, index);
     }
+    this.log.insertMany(rows, now);
+    for (const { id, failure } of failures) this.log.fail(id, failure, now);
 
     const queued = this.enqueue(limiter, fresh.map(({ index, id }) => ({ id, account: requests[index]!.job.account })));
     for (const { index, id, key } of fresh) {
@@ -294,7 +296,8 @@ export class AccountLimiter extends DurableObject<Env> {
   /** Ends a delivery that can no longer be attempted (dead-lettered). */
   async markFailed(id: string, reason: string, reporting: Record<string, ReportingTarget> = {}): Promise<void> {
     const now = Date.now();
-    this.log.fail(id, reason, now);
+    // A delivery that already finished (a copy of its message was dead-lettered) keeps its outcome, and nobody hears of a failure.
+    if (!this.log.fail(id, reason, now)) return;
     notifyLive(this.ctx);
     const outcome = this.log.outcome(id, "failed", { error: reason });
     if (outcome) await this.report([outcome], reporting, now);
@@ -397,24 +400,23 @@ export class AccountLimiter extends DurableObject<Env> {
   }
 
   /**
-   * Queues references to new deliveries, at most 100 per sendBatch (the
-   * Queues limit). Resolves to the ids that could not be queued: their rows
+   * Queues references to new deliveries, together: one message per 100
+   * deliveries, 20 messages per sendBatch (delivery/message.ts). Resolves to the ids that could not be queued: their rows
    * are removed, so not queued means not accepted and nothing is left behind.
    */
-  private async enqueue(limiter: string, deliveries: Array<{ id: DeliveryId; account: AccountId }>): Promise<Set<DeliveryId>> {
+  private async enqueue(limiter: string, deliveries: DeliveryRef[]): Promise<Set<DeliveryId>> {
     const failed = new Set<DeliveryId>();
-    for (let start = 0; start < deliveries.length; start += MAX_SEND_BATCH) {
-      const chunk = deliveries.slice(start, start + MAX_SEND_BATCH);
+    for (const chunk of inSendBatches(deliveryMessages(limiter, deliveries))) {
+      const ids = chunk.flatMap((message) => message.deliveries.map(({ id }) => id));
       if (failed.size > 0) {
-        for (const { id } of chunk) failed.add(id);
+        for (const id of ids) failed.add(id);
         continue;
       }
-      const messages = chunk.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account, delivery_id: id }));
       try {
-        await this.env.DELIVERIES.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
+        await this.env.DELIVERIES.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
       } catch (err) {
         console.error("queue send failed; these deliveries were not accepted", String(err));
-        for (const { id } of chunk) failed.add(id);
+        for (const id of ids) failed.add(id);
       }
     }
     for (const id of failed) this.log.delete(id);

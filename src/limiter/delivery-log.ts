@@ -15,6 +15,17 @@ const RETENTION_ROWS = 50_000;
  * response (64 KB) and the attempts. Larger is refused at accept with a 413.
  */
 export const MAX_STORED_JOB_BYTES = 1_800_000;
+/** Rows per INSERT statement: 11 bound values each, and a Durable Object's SQLite takes at most 100 per statement. */
+const INSERT_ROWS = 9;
+
+/** A delivery to record: its job, serialized once by the caller. */
+export interface NewDelivery {
+  id: string;
+  job: DeliveryJob;
+  serialized: string;
+  idempotencyKey?: string;
+  replayOf?: string;
+}
 
 export const DELIVERY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS deliveries (
@@ -125,15 +136,24 @@ export class DeliveryLog {
    * The redacted view keeps no body: the body is the job's, read back with json_extract.
    */
   insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }, serialized = JSON.stringify(job)): void {
-    const { body: _body, ...view } = redactRequest(job.request);
-    this.sql.exec(
-      `INSERT INTO deliveries (id, account, kind, source, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
-       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
-      // customer_id is NOT NULL in logs created by the first release: "" stands for none.
-      id, job.account, job.source.kind, job.source.id, job.customerId ?? "", now, now,
-      serialized, JSON.stringify(view),
-      extra.idempotencyKey ?? null, extra.replayOf ?? null,
-    );
+    this.insertMany([{ id, job, serialized, ...extra }], now);
+  }
+
+  /** New deliveries, `queued`, in one statement per INSERT_ROWS rows. */
+  insertMany(rows: readonly NewDelivery[], now: number): void {
+    for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+      const chunk = rows.slice(start, start + INSERT_ROWS);
+      const values = chunk.flatMap(({ id, job, serialized, idempotencyKey, replayOf }) => {
+        const { body: _body, ...view } = redactRequest(job.request);
+        // customer_id is NOT NULL in logs created by the first release: "" stands for none.
+        return [id, job.account, job.source.kind, job.source.id, job.customerId ?? "", now, now, serialized, JSON.stringify(view), idempotencyKey ?? null, replayOf ?? null];
+      });
+      this.sql.exec(
+        `INSERT INTO deliveries (id, account, kind, source, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        ...values,
+      );
+    }
   }
 
   delete(id: string): void {
@@ -222,12 +242,12 @@ export class DeliveryLog {
     this.sql.exec("INSERT INTO delivery_attempts (delivery_id, n, attempt) VALUES (?, ?, ?)", id, row.n, JSON.stringify(attempt));
   }
 
-  /** Ends a delivery without an attempt (dead-lettered, or its job unreadable). */
-  fail(id: string, error: string, now: number): void {
-    this.sql.exec(
+  /** Ends an unfinished delivery without an attempt (dead-lettered, or its job unreadable); false when it had already finished. */
+  fail(id: string, error: string, now: number): boolean {
+    return this.sql.exec(
       "UPDATE deliveries SET status = 'failed', error = ?, updated_at = ?, next_attempt_at = NULL WHERE id = ? AND status NOT IN ('sent', 'failed')",
       error, now, id,
-    );
+    ).rowsWritten > 0;
   }
 
   /** What a reporting webhook says about a delivery's latest outcome. */

@@ -1,4 +1,4 @@
-import type { DeliveryMessage, QueueProbe } from "../delivery/message";
+import { deliveryMessages, type QueueProbe } from "../delivery/message";
 import type { AccountId, DeliveryId } from "../store/ids";
 import type { DeliveryLog } from "./delivery-log";
 import type { LimiterSettings } from "./settings";
@@ -96,7 +96,7 @@ export class Recovery {
     for (let round = 0; round < REQUEUE_BATCHES_PER_CALL; round++) {
       const lost = this.log.orphaned(flowedAt - PROBE_MARGIN_MS, REQUEUE_BATCH, now);
       if (lost.length === 0) return false;
-      const messages = lost.map(({ id, account }): DeliveryMessage => ({ v: 1, limiter, account: account as AccountId, delivery_id: id as DeliveryId }));
+      const messages = deliveryMessages(limiter, lost.map(({ id, account }) => ({ account: account as AccountId, id: id as DeliveryId })));
       await this.queue.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
       // Seen now: not lost again unless this copy goes missing too (then a later probe finds it).
       for (const { id } of lost) this.log.touch(id, now);

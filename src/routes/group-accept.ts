@@ -28,7 +28,7 @@ import type { Account } from "../store/accounts";
  * send the next group, so one whose client went away cannot stall the rest.
  */
 const MAX_IN_FLIGHT = 4;
-/** Queues take 100 messages a sendBatch; a smaller group keeps the RPC well under its size limit. */
+/** A group travels as one queue message (at most 100 deliveries); a smaller group keeps the RPC well under its size limit. */
 const MAX_GROUP = 64;
 const MAX_GROUP_BYTES = 4_000_000;
 const POLL_MS = 1;

@@ -1,12 +1,14 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import type { DeliveryMessage } from "../../src/delivery/message";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { jobTo } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
 
 const limiterOf = (account: string) => env.ACCOUNT_LIMITER.getByName(`account:${account}`) as DurableObjectStub<AccountLimiter>;
-const listIds = async (account: string) => (await api("GET", `/v1/accounts/${account}/deliveries?limit=100`)).body.deliveries.map((d: { id: string }) => d.id);
+const storedCount = (account: string) =>
+  runInDurableObject(limiterOf(account), (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries").one().n);
 
 describe("accepting many deliveries in one call", () => {
   it("queues each, answers each, and a key repeated within the call is one delivery sent once", async () => {
@@ -38,32 +40,54 @@ describe("accepting many deliveries in one call", () => {
     expect((await received(key)).count).toBe(0);
   });
 
-  it("when the queue refuses the second hundred, those are not accepted and leave nothing; a retry queues only them", async () => {
-    const key = uniqueId("chunks");
+  it("queues deliveries accepted together as one message of up to 100, not a message each", async () => {
     const account = await makeAccount();
-    const requests = Array.from({ length: 150 }, (_, i) => ({ job: jobTo(account, target(key)), idempotencyKey: `event-${i}` }));
+    const name = `account:${account}`;
+    const requests = Array.from({ length: 150 }, () => ({ job: jobTo(account, target(uniqueId("held"))) }));
     const bindings = await runInDurableObject(limiterOf(account), (instance) => (instance as unknown as { env: Env }).env);
-    const real = bindings.DELIVERIES.sendBatch.bind(bindings.DELIVERIES);
-    let calls = 0;
-    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async (messages, options) => {
-      calls++;
-      if (calls === 2) throw new Error("queue unavailable");
-      return real(messages, options);
-    });
-    let first;
+    // Held, not sent: this test is about the messages' shape.
+    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockResolvedValue(undefined as never);
+    let outcomes;
+    let calls;
     try {
-      first = await limiterOf(account).acceptMany(`account:${account}`, requests);
+      outcomes = await limiterOf(account).acceptMany(name, requests);
+      calls = sendBatch.mock.calls.map(([messages]) => [...messages]);
     } finally {
       sendBatch.mockRestore();
     }
-    expect(first.slice(0, 100).every((o) => o.ok && !o.duplicate)).toBe(true);
-    expect(first.slice(100).every((o) => !o.ok && o.reason === "queue_unavailable")).toBe(true);
-    const stored = await listIds(account);
-    expect(stored).toHaveLength(100);
+    const ids = outcomes.map((o) => (o.ok ? o.deliveryId : null));
+    expect(calls).toHaveLength(1);
+    const bodies = calls[0]!.map((m) => m.body as DeliveryMessage);
+    expect(bodies.map((b) => b.deliveries.length)).toEqual([100, 50]);
+    expect(bodies.every((b) => b.v === 2 && b.limiter === name)).toBe(true);
+    expect(bodies.flatMap((b) => b.deliveries)).toEqual(ids.map((id) => ({ account, id })));
+  });
 
-    const again = await limiterOf(account).acceptMany(`account:${account}`, requests);
-    expect(again.slice(0, 100).every((o) => o.ok && o.duplicate)).toBe(true);
-    expect(again.slice(100).every((o) => o.ok && !o.duplicate)).toBe(true);
-    expect(new Set(again.map((o) => (o.ok ? o.deliveryId : null))).size).toBe(150);
+  it("when the queue refuses the second send (past 20 messages of 100), those are not accepted and leave nothing; a retry queues only them", async () => {
+    const account = await makeAccount();
+    const requests = Array.from({ length: 2_050 }, (_, i) => ({ job: jobTo(account, target(uniqueId("held"))), idempotencyKey: `event-${i}` }));
+    const bindings = await runInDurableObject(limiterOf(account), (instance) => (instance as unknown as { env: Env }).env);
+    let calls = 0;
+    // Held, not sent (2,000 real deliveries would only slow the suite), except the second call, which fails.
+    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async () => {
+      calls++;
+      if (calls === 2) throw new Error("queue unavailable");
+      return undefined as never;
+    });
+    let first;
+    let again;
+    try {
+      first = await limiterOf(account).acceptMany(`account:${account}`, requests);
+      expect(first.slice(0, 2_000).every((o) => o.ok && !o.duplicate)).toBe(true);
+      expect(first.slice(2_000).every((o) => !o.ok && o.reason === "queue_unavailable")).toBe(true);
+      expect(await storedCount(account)).toBe(2_000);
+      again = await limiterOf(account).acceptMany(`account:${account}`, requests);
+    } finally {
+      sendBatch.mockRestore();
+    }
+    expect(again.slice(0, 2_000).every((o) => o.ok && o.duplicate)).toBe(true);
+    expect(again.slice(2_000).every((o) => o.ok && !o.duplicate)).toBe(true);
+    expect(new Set(again.map((o) => (o.ok ? o.deliveryId : null))).size).toBe(2_050);
+    expect(await storedCount(account)).toBe(2_050);
   });
 });

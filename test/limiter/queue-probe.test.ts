@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
+import type { DeliveryMessage } from "../../src/delivery/message";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { Permits } from "../../src/limiter/permits";
 import { logOf, makeJob } from "../fixtures/limiter";
@@ -18,7 +19,7 @@ function catchSends(instance: AccountLimiter) {
   const queue = (instance as unknown as { recovery: { queue: Queue } }).recovery.queue;
   const send = vi.spyOn(queue, "send").mockResolvedValue(undefined as never);
   const sendBatch = vi.spyOn(queue, "sendBatch").mockResolvedValue(undefined as never);
-  const requeued = () => sendBatch.mock.calls.flatMap(([messages]) => [...messages].map((m) => (m.body as { delivery_id: string }).delivery_id)).sort();
+  const requeued = () => sendBatch.mock.calls.flatMap(([messages]) => [...messages].flatMap((m) => (m.body as DeliveryMessage).deliveries.map((ref) => ref.id))).sort();
   return { send, sendBatch, requeued };
 }
 
@@ -89,7 +90,7 @@ describe("the queue probe", () => {
       await instance.alarm();
       await instance.probeSeen(lastProbe(send));
       expect(requeued()).toEqual(lost);
-      expect(sendBatch.mock.calls[0]![0]).toContainEqual({ body: { v: 1, limiter: name, account: "acct", delivery_id: "dlv_lost" }, contentType: "json" });
+      expect(sendBatch.mock.calls[0]![0]).toContainEqual({ body: { v: 2, limiter: name, deliveries: expect.arrayContaining([{ account: "acct", id: "dlv_lost" }]) }, contentType: "json" });
       // A copy of the same probe finds nothing more: the re-queued ones were just seen.
       await instance.probeSeen(lastProbe(send));
       expect(requeued()).toEqual(lost);

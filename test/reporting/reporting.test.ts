@@ -151,4 +151,24 @@ describe("reporting webhooks", () => {
     const [failed] = await reportsAt(reports, 1);
     expect(failed).toMatchObject({ metric: "failed", data: { delivery_id: deliveryId, attempt: 0, error: expect.stringMatching(/^dead-lettered/) } });
   });
+
+  it("reports nothing for a dead letter whose delivery was already sent", async () => {
+    const reports = uniqueId("deadletter-sent");
+    const account = await reportingAccount(reports);
+    const limiter = `account:${account}`;
+    const deliveryId = await runInDurableObject(env.ACCOUNT_LIMITER.getByName(limiter) as DurableObjectStub<AccountLimiter>, async (instance) => {
+      const id = newDeliveryId();
+      logOf(instance).insert(id, jobTo(account, target(uniqueId("never"))), Date.now(), {});
+      logOf(instance).recordAttempt(id, { at: new Date().toISOString(), status: 200, duration_ms: 5 }, { status: "sent" }, Date.now());
+      return id;
+    });
+    const batch = createMessageBatch("edgehook-deliveries-dlq", [{ id: "d2", timestamp: new Date(), attempts: 6, body: { v: 2, limiter, deliveries: [{ account, id: deliveryId }] } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env as never, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d2"]);
+    // markFailed has returned: a report would already be a delivery of kind reporting in the log.
+    const deliveries = (await api("GET", `/v1/accounts/${account}/deliveries`)).body.deliveries as Array<{ id: string; kind: string; status: string }>;
+    expect(deliveries.filter((d) => d.kind === "reporting")).toEqual([]);
+    expect(deliveries.find((d) => d.id === deliveryId)?.status).toBe("sent");
+  });
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { DeliveryMessage } from "../../src/delivery/message";
 import { CONFIG_CACHE_TTL_MS } from "../../src/store/config-cache";
 import { limiterBindings } from "../fixtures/held-queue";
 import { api, makeAccount, makeAction as saveAction, makeKey, target, uniqueId } from "../helpers";
@@ -115,7 +116,8 @@ describe("triggers accepted together (group commit)", () => {
     const real = bindings.DELIVERIES.sendBatch.bind(bindings.DELIVERIES);
     const sizes: number[] = [];
     const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async (messages, options) => {
-      sizes.push([...messages].length);
+      // Deliveries per call (a call's deliveries travel in one message).
+      sizes.push([...messages].reduce((sum, m) => sum + (m.body as DeliveryMessage).deliveries.length, 0));
       await new Promise((resolve) => setTimeout(resolve, 300));
       return real(messages, options);
     });
