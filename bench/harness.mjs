@@ -2,11 +2,13 @@
 // node:http sink, plain Miniflare over the built script (not `wrangler dev`,
 // whose proxy process halves throughput), and the load loop.
 import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { build } from "esbuild";
 import { Miniflare, Log, LogLevel } from "miniflare";
 
 export const ADMIN = "bench-admin-token";
+const TICKS = 100; // /proc times are in clock ticks (USER_HZ)
 const quiet = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 /** Admin headers for the bench's set-up calls. */
@@ -105,6 +107,14 @@ export function startMiniflare(shared = {}, { deliveryConsumer = true } = {}) {
   });
 }
 
+/** Waits until the sink has received nothing new for a second: the deliveries of earlier phases are all in. */
+export async function drained(sink) {
+  for (let last = -1; last !== sink.received; ) {
+    last = sink.received;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -128,4 +138,21 @@ export async function load(makeRequest, expectStatus, { seconds, concurrency }) 
   const elapsed = (performance.now() - started) / 1000;
   if (failed) log(`  (${failed} requests answered other than ${expectStatus})`);
   return ok / elapsed;
+}
+
+/** CPU seconds (user + system) of a process and its children so far. */
+export function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+export function workerdPids() {
+  return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return stat.includes("(workerd)") && Number(stat.split(") ")[1].split(" ")[1]) === process.pid;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -3,21 +3,21 @@
 //   1. A ladder of routes, each adding one step of the trigger path, loaded
 //      one after another in the same Miniflare: requests/s, and the CPU the
 //      workerd process and this Node process (the load generator) spent per
-//      request, read from /proc.
+//      request, read from /proc; then 2,000 triggers end to end, for the CPU
+//      a delivery costs in all (accept and consume).
 //   2. A V8 CPU profile of the edgehook isolate (workerd's inspector) taken
 //      while triggers are loaded, self time summed per source module of the
 //      bundle (esbuild marks each module with a `// src/…` comment).
 //
 // Local KV, Queues and Durable Object storage are Miniflare's simulations:
 // their cost here is CPU on the same two cores, not a network round trip.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import WebSocket from "ws";
-import { adminHeaders, buildWorkers, load, log, setUpBenchAccount, startMiniflare, startSink } from "./harness.mjs";
+import { adminHeaders, buildWorkers, cpuSeconds, drained, load, log, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const TICKS = 100; // /proc times are in clock ticks (USER_HZ)
 
 function freePort() {
   return new Promise((resolve) => {
@@ -25,23 +25,6 @@ function freePort() {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
-  });
-}
-
-/** CPU seconds (user + system) of a process and its children so far. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-function workerdPids() {
-  return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      return stat.includes("(workerd)") && Number(stat.split(") ")[1].split(" ")[1]) === process.pid;
-    } catch {
-      return false;
-    }
   });
 }
 
@@ -54,6 +37,26 @@ async function measure(name, makeRequest, status, pids) {
   const requests = rps * ((performance.now() - started) / 1000);
   const node = process.cpuUsage(node0);
   return { name, rps, workerdMs: ((sum() - workerd0) * 1000) / requests, nodeMs: (node.user + node.system) / 1000 / requests };
+}
+
+/**
+ * A delivery's whole cost: END_TO_END triggers in waves of CONCURRENCY, timed
+ * until the sink has them all; CPU per delivery, accept and consume together.
+ */
+async function endToEnd(trigger, sink, pids) {
+  const count = 2_000;
+  const sum = () => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+  await drained(sink); // the ladder's triggers are still being delivered
+  sink.reset();
+  const [workerd0, node0] = [sum(), process.cpuUsage()];
+  const started = performance.now();
+  for (let sent = 0; sent < count; sent += CONCURRENCY) {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - sent) }, () => trigger().then((res) => res.arrayBuffer())));
+  }
+  await sink.until(count);
+  const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(node0);
+  return { name: `end to end: ${count} triggers until the sink has them (deliveries/s; CPU per delivery)`, rps: count / seconds, workerdMs: ((sum() - workerd0) * 1000) / count, nodeMs: (node.user + node.system) / 1000 / count };
 }
 
 /** Bundle line → source module, from esbuild's `// path` comments in dist/index.js. */
@@ -86,10 +89,10 @@ function category(frame, moduleOf) {
 function area(name) {
   if (name === "(program)" || name === "(garbage collector)" || name.startsWith("runtime ")) return "runtime: workerd's own work (bindings, RPC, SQLite, I/O) and GC";
   if (/^src\/(delivery|reporting)\/|^native fetch$/.test(name)) return "consumer: sending the deliveries (runs alongside)";
-  if (/^src\/limiter\//.test(name) || name === "src/routes/group-accept") return "limiter: accept, acquire, settle (Durable Object)";
+  if (/^src\/limiter\//.test(name)) return "limiter: accept, acquire, settle (Durable Object)";
   if (/^(zod|src\/http\/|src\/routes\/triggers|src\/store\/ids)/.test(name)) return "body parsing and validation";
   if (/^src\/(auth|store)\//.test(name)) return "auth and config (hash, cache, KV reads)";
-  if (/^(liquidjs|src\/templates\/|src\/routes\/attribute-needs)/.test(name)) return "render (liquidjs)";
+  if (/^(liquidjs|src\/templates\/)/.test(name)) return "render (liquidjs)";
   if (name === "hono" || name === "src/app" || name === "src/index") return "routing (Hono)";
   return "other (natives, encoding, ids)";
 }
@@ -156,6 +159,7 @@ async function main() {
     await measure("trigger, admin token (+ limiter DO: SQLite + queue send)", post("/v1/accounts/bench/actions/hook/trigger"), 202, pids),
     await measure("trigger, service key (+ key-hash KV read)", post("/v1/accounts/bench/actions/hook/trigger", keyed), 202, pids),
   ];
+  if (process.env.PROFILE_NO_CONSUMER !== "1") ladder.push(await endToEnd(post("/v1/accounts/bench/actions/hook/trigger"), sink, pids));
   log("");
   log("| step | requests/s | workerd CPU ms/request | load generator CPU ms/request |");
   log("| --- | ---: | ---: | ---: |");

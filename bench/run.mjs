@@ -1,7 +1,9 @@
 // `npm run bench`: throughput of edgehook against baselines measured in the
 // same run, on this machine, all on 127.0.0.1. Prints ratios, never asserts.
 //
-//   1. triggers accepted/s       vs a bare Hono route (same Miniflare, same load)
+//   1. triggers accepted/s       vs a bare Hono route (same Miniflare, same load),
+//                                and workerd's CPU per request for both; again with the
+//                                delivery consumer paused (the accept path alone)
 //   2. deliveries/s end to end   vs a plain Node fetch loop to the same sink
 //   3. render time per template  cached parse vs parse + render every time
 //   4. events accepted/s         /v1/batch with 100-event batches vs the bare route with the same body
@@ -9,7 +11,7 @@
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
-import { adminHeaders, buildWorkers, load as loadFor, log, median, setUpBenchAccount, startMiniflare, startSink } from "./harness.mjs";
+import { adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, median, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
@@ -29,6 +31,14 @@ async function main() {
   const sink = await startSink();
   const mf = startMiniflare();
   const base = (await mf.ready).toString().replace(/\/$/, "");
+  const pids = workerdPids();
+  const workerdCpu = () => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+  /** Loads as `load` does, and reads the workerd process's CPU per answered request from /proc: steadier than requests/s on shared cores. */
+  const loadWithCpu = async (makeRequest, expectStatus) => {
+    const [cpu0, started] = [workerdCpu(), performance.now()];
+    const rps = await load(makeRequest, expectStatus);
+    return { rps, cpuMs: ((workerdCpu() - cpu0) * 1000) / (rps * ((performance.now() - started) / 1000)) };
+  };
   const admin = adminHeaders;
   const put = await setUpBenchAccount(base, sink);
   const triggerBody = JSON.stringify({ customer: { id: "42", email: "ada@example.com" }, event: { plan: "pro" } });
@@ -37,16 +47,18 @@ async function main() {
   const baselineRuns = [];
   const triggerRuns = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baselineRuns.push(await load(() => fetch(`${base}/baseline`, { method: "POST", headers: admin, body: triggerBody }), 202));
-    triggerRuns.push(await load(() => fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), 202));
+    baselineRuns.push(await loadWithCpu(() => fetch(`${base}/baseline`, { method: "POST", headers: admin, body: triggerBody }), 202));
+    triggerRuns.push(await loadWithCpu(() => fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), 202));
   }
-  const baselineRps = median(baselineRuns);
-  const triggerRps = median(triggerRuns);
-  await sink.until(sink.received); // let the backlog drain before the next phase
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const baselineRps = median(baselineRuns.map((run) => run.rps));
+  const triggerRps = median(triggerRuns.map((run) => run.rps));
+  const baselineCpuMs = median(baselineRuns.map((run) => run.cpuMs));
+  const triggerCpuMs = median(triggerRuns.map((run) => run.cpuMs));
+  await drained(sink); // the backlog of phase 1 is delivered before phase 2 counts
 
   // 2. End to end: DELIVERIES triggers, timed until the sink has them all.
   sink.reset();
+  const endToEndCpu0 = workerdCpu();
   let started = performance.now();
   for (let sent = 0; sent < DELIVERIES; sent += CONCURRENCY) {
     const batch = Math.min(CONCURRENCY, DELIVERIES - sent);
@@ -57,6 +69,7 @@ async function main() {
   const endToEndSeconds = (performance.now() - started) / 1000;
   const delivered = sink.received;
   const deliveriesPerSecond = delivered / endToEndSeconds;
+  const cpuMsPerDelivery = ((workerdCpu() - endToEndCpu0) * 1000) / delivered;
 
   sink.reset();
   started = performance.now();
@@ -101,6 +114,21 @@ async function main() {
   const pipelineEvents = sink.events;
 
   await mf.dispose();
+
+  // 1b. Accepting triggers with the delivery consumer paused (its messages stay queued): the accept
+  // path alone, as in production, where consumers run in invocations of their own, not on this thread.
+  const acceptOnly = startMiniflare({}, { deliveryConsumer: false });
+  const acceptBase = (await acceptOnly.ready).toString().replace(/\/$/, "");
+  await setUpBenchAccount(acceptBase, sink);
+  const pausedBaselineRuns = [];
+  const pausedTriggerRuns = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    pausedBaselineRuns.push(await load(() => fetch(`${acceptBase}/baseline`, { method: "POST", headers: admin, body: triggerBody }), 202));
+    pausedTriggerRuns.push(await load(() => fetch(`${acceptBase}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), 202));
+  }
+  const pausedBaselineRps = median(pausedBaselineRuns);
+  const pausedTriggerRps = median(pausedTriggerRuns);
+  await acceptOnly.dispose();
   sink.close();
 
   // 3. Rendering, in Node with the same engine module.
@@ -111,7 +139,10 @@ async function main() {
   log("| measure | edgehook | baseline | ratio |");
   log("| --- | ---: | ---: | ---: |");
   log(`| triggers accepted /s (vs bare Hono route) | ${triggerRps.toFixed(0)} | ${baselineRps.toFixed(0)} | ${(triggerRps / baselineRps).toFixed(2)} |`);
+  log(`| triggers accepted /s with the delivery consumer paused (vs bare Hono route, same instance) | ${pausedTriggerRps.toFixed(0)} | ${pausedBaselineRps.toFixed(0)} | ${(pausedTriggerRps / pausedBaselineRps).toFixed(2)} |`);
+  log(`| workerd CPU ms per request: trigger (the consumer's work meanwhile included) vs bare route | ${triggerCpuMs.toFixed(2)} | ${baselineCpuMs.toFixed(2)} | ${(triggerCpuMs / baselineCpuMs).toFixed(2)} |`);
   log(`| deliveries /s end to end (vs Node fetch loop) | ${deliveriesPerSecond.toFixed(0)} | ${directPerSecond.toFixed(0)} | ${(deliveriesPerSecond / directPerSecond).toFixed(2)} |`);
+  log(`| workerd CPU ms per delivery end to end (accept and consume; the fetch loop spends none) | ${cpuMsPerDelivery.toFixed(2)} | – | – |`);
   log(`| events accepted /s via /v1/batch, 100 a request (requests vs bare route with the same body) | ${(batchRps * EVENTS_PER_REQUEST).toFixed(0)} | ${(batchBaselineRps * EVENTS_PER_REQUEST).toFixed(0)} | ${(batchRps / batchBaselineRps).toFixed(2)} |`);
   log(`| events accepted /s via /v1/batch vs triggers accepted /s | ${(batchRps * EVENTS_PER_REQUEST).toFixed(0)} | ${triggerRps.toFixed(0)} | ${((batchRps * EVENTS_PER_REQUEST) / triggerRps).toFixed(1)} |`);
   log(`| events /s delivered through a size-1000 destination (vs Node fetch loop requests /s) | ${pipelineEventsPerSecond.toFixed(0)} | ${directPerSecond.toFixed(0)} | ${(pipelineEventsPerSecond / directPerSecond).toFixed(2)} |`);

@@ -107,6 +107,7 @@ m(24, "the log keeps 1 MB instead of 64 KB", "const LOGGED_BODY_BYTES = 64 * 102
 m(25, "a 5 s send timeout instead of 4 s", "export const SEND_TIMEOUT_MS = 4_000;", "export const SEND_TIMEOUT_MS = 5_000;");
 m(26, "redirects are followed", 'redirect: "manual",', 'redirect: "follow",');
 m(27, "only 10 KB of a response is read for attributes", "const READ_BODY_BYTES = 1_000_000;", "const READ_BODY_BYTES = 10_000;");
+m(145, "a declared length past the limit is read whole", 'if (Number(response.headers.get("content-length") ?? Number.NaN) <= limit) return response.text();', 'if (Number(response.headers.get("content-length") ?? Number.NaN) >= 0) return response.text();');
 
 inFile("src/delivery/standard-webhooks.ts");
 m(28, "webhook-timestamp in milliseconds", "const timestamp = Math.floor(now.getTime() / 1000).toString();", "const timestamp = now.getTime().toString();");

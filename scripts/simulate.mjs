@@ -26,7 +26,7 @@ export const LIMITS = {
  * routes/triggers.ts), and the knobs a sharded design turns.
  */
 export const CURRENT = {
-  name: "current (1 queue, 1 delivery a message, batches of 50)",
+  name: "as built, no triggers overlapping (1 queue, 1 delivery a message, batches of 50)",
   queues: 1,
   deliveriesPerMessage: 1,
   batch: 50, // max_batch_size in wrangler.toml

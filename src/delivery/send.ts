@@ -47,6 +47,8 @@ export async function sendOnce(request: RenderedRequest, extraHeaders: Record<st
 
 async function readLimited(response: Response, limit: number): Promise<string> {
   if (!response.body) return "";
+  // A declared length within the limit is read whole, natively (HTTP framing ends the body there); otherwise the reading stops at the limit.
+  if (Number(response.headers.get("content-length") ?? Number.NaN) <= limit) return response.text();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -12,8 +12,8 @@ import { cachedAccount, cachedAction } from "../store/cached-config";
 import { ActionId, CustomerId } from "../store/ids";
 import { renderRequest } from "../templates/render-request";
 import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
-import { needsStoredAttributes } from "./attribute-needs";
-import { groupAccept } from "./group-accept";
+import { needsStoredAttributes } from "../templates/attribute-needs";
+import { groupAccept } from "../limiter/group-accept";
 
 const IdempotencyKey = z.string().min(1).max(256);
 
@@ -31,8 +31,8 @@ export const TriggerInput = z.strictObject({
  * The hot path: the account and action come from the isolate's config cache
  * (store/config-cache.ts bounds how stale they can be), the stored
  * attributes are read only when a template could see one the trigger did
- * not send (attribute-needs.ts), and concurrent triggers of one limiter are
- * accepted together (group-accept.ts).
+ * not send (templates/attribute-needs.ts), and concurrent triggers of one limiter are
+ * accepted together (limiter/group-accept.ts).
  */
 export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (c) => {
   const accountId = accountIdFor(c);

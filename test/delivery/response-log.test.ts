@@ -4,12 +4,12 @@ import { api, makeAccount, makeAction, target, uniqueId } from "../helpers";
 
 // The test target cannot answer with a large body (its options travel in the
 // URL), so the one request to it is answered here: nothing leaves 127.0.0.1.
-function answerWith(url: string, body: string) {
+function answerWith(url: string, body: string, headers: Record<string, string> = {}) {
   const real = globalThis.fetch;
   return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const href = input instanceof Request ? input.url : String(input);
     if (href !== url) return real(input, init);
-    return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(body, { status: 200, headers: { "content-type": "application/json", ...headers } });
   });
 }
 
@@ -51,5 +51,29 @@ describe("the response in the delivery log", () => {
     }
     const delivery = (await api("GET", `/v1/accounts/${account}/deliveries/${res.body.delivery_id}`)).body;
     expect(delivery.response.body).toBe(body);
+  });
+
+  // Attribute templates parse what was read: a body cut at 1,000,000 bytes is not JSON, so its tail never becomes an attribute.
+  it.each([
+    ["with a Content-Length (read whole when within the limit)", true],
+    ["streamed, with no length", false],
+  ])("reads no more than 1,000,000 bytes of a 1.1 MB answer, %s", async (_name, declared) => {
+    const key = uniqueId("huge-response");
+    const url = target(key);
+    const account = await makeAccount();
+    await makeAction(account, { url, attributes: { tail: "{{ response.tail }}" } });
+    const body = `{"pad":"${"x".repeat(1_100_000)}","tail":"T-2"}`;
+    const { res, messages } = await triggerHeld(account, { customer: { id: "c1" } });
+    const fetch = answerWith(url, body, declared ? { "content-length": String(body.length) } : {});
+    try {
+      await consume(messages);
+    } finally {
+      fetch.mockRestore();
+    }
+    const delivery = (await api("GET", `/v1/accounts/${account}/deliveries/${res.body.delivery_id}`)).body;
+    expect(delivery.status).toBe("sent");
+    expect(delivery.response.body).toBe(body.slice(0, 65_536));
+    // Not JSON once cut, so `response.tail` renders empty; read whole, it would be "T-2".
+    expect((await api("GET", `/v1/accounts/${account}/customers/c1/attributes`)).body.attributes).toEqual({ tail: "" });
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { needsStoredAttributes } from "../../src/routes/attribute-needs";
+import { needsStoredAttributes } from "../../src/templates/attribute-needs";
 import { api, makeAccount, makeAction, target, uniqueId } from "../helpers";
 
 const action = (templates: { url?: string; body?: string; headers?: Record<string, string>; attributes?: Record<string, string> }) => ({

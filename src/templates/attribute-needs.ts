@@ -1,6 +1,6 @@
 import { analyzeSync } from "liquidjs";
 import type { ActionInput } from "../store/actions";
-import { parseTemplate } from "../templates/liquid";
+import { parseTemplate } from "./liquid";
 
 /**
  * Whether a trigger must read the customer's stored attributes (a KV read

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env";
 import { AppError } from "../errors";
-import { limiterFor } from "../limiter/client";
-import type { AcceptOutcome, AcceptRequest } from "../limiter/protocol";
+import { limiterFor } from "./client";
+import type { AcceptOutcome, AcceptRequest } from "./protocol";
 import type { Account } from "../store/accounts";
 
 /**
