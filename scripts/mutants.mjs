@@ -35,6 +35,7 @@ export const testsFor = {
     "test/reporting/reporting.test.ts",
     ...routes("hostile-input"),
   ],
+  "src/limiter/group-accept.ts": [...routes("triggers-config-cache"), ...delivery("trigger", "idempotency")],
   "src/limiter/delivery-log.ts": [...delivery("trigger", "idempotency"), ...limiter("accept-many", "copies", "limiter", "migration", "log-promises")],
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
   "src/limiter/attribute-store.ts": [...delivery("trigger", "attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input")],
@@ -136,7 +137,7 @@ m(35, "a first-release job loses its attribute update", "onSuccess: setsAttribut
 inFile("src/limiter/account-limiter.do.ts");
 m(36, "the in-flight idempotency key is not scoped to the account", "const key = idempotencyKey ? `${job.account}\\n${idempotencyKey}` : null;", "const key = idempotencyKey ? idempotencyKey : null;");
 m(37, "a duplicate does not wait for the in-flight send", "    const pending = this.accepting.get(key);\n    if (pending) return asDuplicate(pending);\n", "");
-m(39, "no stored-job size limit", "if (!withinBytes(serialized, MAX_STORED_JOB_BYTES)) {", "if (false) {");
+m(39, "no stored-job size limit", "if (!withinBytes(job.json, MAX_STORED_JOB_BYTES)) {", "if (false) {");
 m(143, "a dead letter of a delivery already sent reports it failed", "if (!this.log.fail(id, reason, now)) return;", "this.log.fail(id, reason, now);");
 m(40, "a copy is sent while another consumer's lease is live", ' && this.permits.isLive(entry.leaseId, now)) return true;', ") return true;");
 m(41, "a copy of a retry that is not yet due is sent", 'return entry.status === "retrying" && entry.nextAttemptAt !== null && entry.nextAttemptAt > now + EARLY_SLACK_MS;', "return false;");
@@ -306,5 +307,10 @@ m(139, "101 deliveries per message", "export const MAX_DELIVERIES_PER_MESSAGE = 
 m(142, "a first-release message is dropped as unreadable", "return { ok: true, message: { v: 2, limiter, deliveries: [{ account, id: delivery_id }] } };", "return { ok: false, error: `version 1: ${delivery_id}` };");
 inFile("src/limiter/delivery-log.ts");
 m(144, "ten rows per INSERT (110 bound values, past the 100 a statement takes)", "const INSERT_ROWS = 9;", "const INSERT_ROWS = 10;");
+m(146, "a job prepared in the Worker loses its customer", 'customerId: job.customerId ?? "", json:', 'customerId: "", json:');
+
+// ------------------------------------------------------------ group commit
+inFile("src/limiter/group-accept.ts");
+m(147, "four calls to the limiter in flight at once (groups of about 2)", "const MAX_IN_FLIGHT = 1;", "const MAX_IN_FLIGHT = 4;");
 
 export const mutants = list;

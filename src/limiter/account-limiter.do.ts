@@ -13,7 +13,7 @@ import { LIVE_PATH, notifyLive, openLiveSocket } from "./live-feed";
 import { PERMIT_SCHEMA, Permits } from "./permits";
 import { OVERDUE_AFTER_MS, Recovery } from "./recovery";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
-import type { AcceptOutcome, AcceptRequest, AcquireResult, AttemptResult, GrantedDelivery, InboundOutcome, ReceivedInbound } from "./protocol";
+import { prepareAccept, type AcceptOutcome, type AcceptRequest, type AcquireResult, type AttemptResult, type GrantedDelivery, type InboundOutcome, type PreparedAccept, type ReceivedInbound } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the logs at least this often. */
@@ -89,14 +89,21 @@ export class AccountLimiter extends DurableObject<Env> {
     return outcome!;
   }
 
+  /** Deliveries whose jobs the limiter prepares itself: see acceptPrepared. */
+  async acceptMany(limiter: string, requests: AcceptRequest[]): Promise<AcceptOutcome[]> {
+    return this.acceptPrepared(limiter, requests.map(prepareAccept));
+  }
+
   /**
    * Records deliveries and puts their references on the queue, in one call
    * however many there are (the events consumer accepts a whole batch at
    * once); each answers ok only once it is queued, so a 202 always means kept.
-   * Idempotency checks and inserts run without an await between them, and a
-   * duplicate that arrives while the first is being queued waits for it.
+   * The callers in the Worker serialize the jobs (prepareAccept), so this
+   * serial point only checks and stores them. Idempotency checks and inserts
+   * run without an await between them, and a duplicate that arrives while the
+   * first is being queued waits for it.
    */
-  async acceptMany(limiter: string, requests: AcceptRequest[]): Promise<AcceptOutcome[]> {
+  async acceptPrepared(limiter: string, requests: PreparedAccept[]): Promise<AcceptOutcome[]> {
     const now = Date.now();
     const outcomes: Array<AcceptOutcome | Promise<AcceptOutcome>> = [];
     const fresh: Array<{ index: number; id: DeliveryId; key: string | null }> = [];
@@ -118,14 +125,13 @@ export class AccountLimiter extends DurableObject<Env> {
         outcomes[index] = earlier;
         continue;
       }
-      const serialized = JSON.stringify(job);
-      if (!withinBytes(serialized, MAX_STORED_JOB_BYTES)) {
-        const message = `The delivery would store ${byteLength(serialized)} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
+      if (!withinBytes(job.json, MAX_STORED_JOB_BYTES)) {
+        const message = `The delivery would store ${byteLength(job.json)} bytes (the rendered request plus the template inputs its attribute updates need); the limit is ${MAX_STORED_JOB_BYTES}`;
         outcomes[index] = { ok: false, reason: "too_large", message };
         continue;
       }
       const id = newDeliveryId(now);
-      rows.push({ id, job, serialized, idempotencyKey, replayOf });
+      rows.push({ id, job, idempotencyKey, replayOf });
       if (key) claimed.set(key, index);
       if (failure !== undefined) {
         failures.push({ id, failure });

@@ -18,11 +18,32 @@ export const MAX_STORED_JOB_BYTES = 1_800_000;
 /** Rows per INSERT statement: 11 bound values each, and a Durable Object's SQLite takes at most 100 per statement. */
 const INSERT_ROWS = 9;
 
-/** A delivery to record: its job, serialized once by the caller. */
+/**
+ * A delivery's job as the log stores it: serialized, with the columns it is
+ * found by. Made by storedJob, in the Worker where it can be: the limiter is
+ * one per account (a serial point), so it should only check and store.
+ */
+export interface StoredJob {
+  account: AccountId;
+  kind: DeliveryKind;
+  source: string;
+  /** "" for none: customer_id is NOT NULL in logs created by the first release. */
+  customerId: string;
+  /** The whole job as JSON. */
+  json: string;
+  /** The redacted request without its body, as JSON; the body is read back from the job. */
+  view: string;
+}
+
+export function storedJob(job: DeliveryJob): StoredJob {
+  const { body: _body, ...view } = redactRequest(job.request);
+  return { account: job.account, kind: job.source.kind, source: job.source.id, customerId: job.customerId ?? "", json: JSON.stringify(job), view: JSON.stringify(view) };
+}
+
+/** A delivery to record. */
 export interface NewDelivery {
   id: string;
-  job: DeliveryJob;
-  serialized: string;
+  job: StoredJob;
   idempotencyKey?: string;
   replayOf?: string;
 }
@@ -131,23 +152,16 @@ export class DeliveryLog {
     return row?.id ?? null;
   }
 
-  /**
-   * `serialized` is the job as JSON when the caller already made it (to measure it).
-   * The redacted view keeps no body: the body is the job's, read back with json_extract.
-   */
-  insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }, serialized = JSON.stringify(job)): void {
-    this.insertMany([{ id, job, serialized, ...extra }], now);
+  insert(id: string, job: DeliveryJob, now: number, extra: { idempotencyKey?: string; replayOf?: string }): void {
+    this.insertMany([{ id, job: storedJob(job), ...extra }], now);
   }
 
   /** New deliveries, `queued`, in one statement per INSERT_ROWS rows. */
   insertMany(rows: readonly NewDelivery[], now: number): void {
     for (let start = 0; start < rows.length; start += INSERT_ROWS) {
       const chunk = rows.slice(start, start + INSERT_ROWS);
-      const values = chunk.flatMap(({ id, job, serialized, idempotencyKey, replayOf }) => {
-        const { body: _body, ...view } = redactRequest(job.request);
-        // customer_id is NOT NULL in logs created by the first release: "" stands for none.
-        return [id, job.account, job.source.kind, job.source.id, job.customerId ?? "", now, now, serialized, JSON.stringify(view), idempotencyKey ?? null, replayOf ?? null];
-      });
+      const values = chunk.flatMap(({ id, job, idempotencyKey, replayOf }) =>
+        [id, job.account, job.kind, job.source, job.customerId, now, now, job.json, job.view, idempotencyKey ?? null, replayOf ?? null]);
       this.sql.exec(
         `INSERT INTO deliveries (id, account, kind, source, customer_id, status, created_at, updated_at, job, request_view, idempotency_key, replay_of)
          VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)").join(", ")}`,

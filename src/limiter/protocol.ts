@@ -1,6 +1,7 @@
 import type { Attempt, DeliveryJob, DeliveryKind, LoggedResponse } from "../delivery/model";
 import type { AccountId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
+import { storedJob, type StoredJob } from "./delivery-log";
 
 // What the trigger route and the queue consumer exchange with the AccountLimiter.
 
@@ -12,6 +13,16 @@ export interface AcceptRequest {
   replayOf?: string;
   /** Set when the request could never be built: the delivery is recorded as failed with this reason and not queued. */
   failure?: string;
+}
+
+/** An AcceptRequest with its job made ready to store: what the limiter's acceptPrepared takes. */
+export interface PreparedAccept extends Omit<AcceptRequest, "job"> {
+  job: StoredJob;
+}
+
+/** Serializes the job on the caller's side, so the limiter only checks and stores it. */
+export function prepareAccept({ job, ...rest }: AcceptRequest): PreparedAccept {
+  return { ...rest, job: storedJob(job) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DeliveryJob } from "../delivery/model";
 import { allowPrivateTargets, type Bindings } from "../env";
 import { limiterFor } from "../limiter/client";
-import type { AcceptRequest } from "../limiter/protocol";
+import { prepareAccept, type AcceptRequest } from "../limiter/protocol";
 import { getAccount } from "../store/accounts";
 import { listDestinations, openSharedSecret, type Destination } from "../store/destinations";
 import type { AccountId } from "../store/ids";
@@ -78,7 +78,7 @@ async function routeEvents(env: Bindings, accountId: AccountId, events: Tracking
   }
 
   const requests = await Promise.all(direct);
-  const outcomes = requests.length > 0 ? await stub.acceptMany(limiter, requests) : [];
+  const outcomes = requests.length > 0 ? await stub.acceptPrepared(limiter, requests.map(prepareAccept)) : [];
   const unqueued = outcomes.filter((outcome) => !outcome.ok && outcome.reason === "queue_unavailable");
   await Promise.all([...buffered].map(([id, events]) => env.BATCH_BUFFER.getByName(`${accountId}/${id}`).add(events)));
   if (unqueued.length > 0) throw new Error(`${unqueued.length} deliveries could not be queued`);

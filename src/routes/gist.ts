@@ -7,6 +7,7 @@ import { enqueueMessages } from "../gist/queue-client";
 import { toQueued } from "../gist/queue-model";
 import { relayRequests } from "../gist/relay";
 import { limiterFor } from "../limiter/client";
+import { prepareAccept } from "../limiter/protocol";
 import { getAccount, type Account } from "../store/accounts";
 import { AccountId } from "../store/ids";
 import { findServiceKey } from "../store/service-keys";
@@ -41,7 +42,7 @@ async function queue(c: Context<AppEnv>, account: Account, messages: GistMessage
   }
   const requests = relayRequests(account.id, messages.map((message) => withDefaults(message, now)), account.gist!.base_url, bulk);
   const { name, stub } = limiterFor(c.env, account);
-  const outcomes = await stub.acceptMany(name, requests);
+  const outcomes = await stub.acceptPrepared(name, requests.map(prepareAccept));
   const refused = outcomes.find((outcome) => !outcome.ok);
   if (refused && !refused.ok) throw new AppError(refused.reason === "too_large" ? "payload_too_large" : "unavailable", refused.message);
   return c.json({ queued: messages.length, delivery_ids: outcomes.map((outcome) => (outcome.ok ? outcome.deliveryId : null)) }, 202);
