@@ -35,7 +35,7 @@ export const testsFor = {
     "test/reporting/reporting.test.ts",
     ...routes("hostile-input"),
   ],
-  "src/limiter/group-accept.ts": [...routes("triggers-config-cache"), ...delivery("trigger", "idempotency")],
+  "src/limiter/group-accept.ts": [...routes("triggers-config-cache"), ...limiter("group-accept"), ...delivery("trigger", "idempotency")],
   "src/limiter/delivery-log.ts": [...delivery("trigger", "idempotency"), ...limiter("accept-many", "copies", "limiter", "migration", "log-promises")],
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
   "src/limiter/attribute-store.ts": [...delivery("trigger", "attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input")],
@@ -312,5 +312,7 @@ m(146, "a job prepared in the Worker loses its customer", 'customerId: job.custo
 // ------------------------------------------------------------ group commit
 inFile("src/limiter/group-accept.ts");
 m(147, "four calls to the limiter in flight at once (groups of about 2)", "const MAX_IN_FLIGHT = 1;", "const MAX_IN_FLIGHT = 4;");
+m(148, "no linger: a small group goes as soon as the call before it returns", "if (room && (lingered || lane.waiting.length >= MIN_GROUP)) {", "if (room) {");
+m(149, "a trigger that finds the limiter idle lingers too", "let lingered = !lane;", "let lingered = false;");
 
 export const mutants = list;
