@@ -140,6 +140,18 @@ export async function load(makeRequest, expectStatus, { seconds, concurrency }) 
   return ok / elapsed;
 }
 
+/** Sends `count` requests from `concurrency` loops, each reading its answer before the next; resolves when all are answered. */
+export async function sendCount(makeRequest, count, concurrency) {
+  let next = 0;
+  async function loop() {
+    while (next++ < count) {
+      const res = await makeRequest();
+      await res.arrayBuffer();
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop));
+}
+
 /** CPU seconds (user + system) of a process and its children so far. */
 export function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");

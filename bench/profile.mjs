@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import WebSocket from "ws";
-import { adminHeaders, buildWorkers, cpuSeconds, drained, load, log, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
+import { adminHeaders, buildWorkers, cpuSeconds, drained, load, log, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -40,7 +40,7 @@ async function measure(name, makeRequest, status, pids) {
 }
 
 /**
- * A delivery's whole cost: END_TO_END triggers in waves of CONCURRENCY, timed
+ * A delivery's whole cost: 2,000 triggers from CONCURRENCY loops, timed
  * until the sink has them all; CPU per delivery, accept and consume together.
  */
 async function endToEnd(trigger, sink, pids) {
@@ -50,9 +50,7 @@ async function endToEnd(trigger, sink, pids) {
   sink.reset();
   const [workerd0, node0] = [sum(), process.cpuUsage()];
   const started = performance.now();
-  for (let sent = 0; sent < count; sent += CONCURRENCY) {
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - sent) }, () => trigger().then((res) => res.arrayBuffer())));
-  }
+  await sendCount(trigger, count, CONCURRENCY);
   await sink.until(count);
   const seconds = (performance.now() - started) / 1000;
   const node = process.cpuUsage(node0);

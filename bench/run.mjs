@@ -11,7 +11,7 @@
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
-import { adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, median, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
+import { adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, median, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
@@ -56,15 +56,11 @@ async function main() {
   const triggerCpuMs = median(triggerRuns.map((run) => run.cpuMs));
   await drained(sink); // the backlog of phase 1 is delivered before phase 2 counts
 
-  // 2. End to end: DELIVERIES triggers, timed until the sink has them all.
+  // 2. End to end: DELIVERIES triggers from CONCURRENCY loops (the shape of the fetch loop below), timed until the sink has them all.
   sink.reset();
   const endToEndCpu0 = workerdCpu();
   let started = performance.now();
-  for (let sent = 0; sent < DELIVERIES; sent += CONCURRENCY) {
-    const batch = Math.min(CONCURRENCY, DELIVERIES - sent);
-    await Promise.all(Array.from({ length: batch }, () =>
-      fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }).then((r) => r.arrayBuffer())));
-  }
+  await sendCount(() => fetch(`${base}/v1/accounts/bench/actions/hook/trigger`, { method: "POST", headers: admin, body: triggerBody }), DELIVERIES, CONCURRENCY);
   await Promise.race([sink.until(DELIVERIES), new Promise((resolve) => setTimeout(resolve, 120_000))]);
   const endToEndSeconds = (performance.now() - started) / 1000;
   const delivered = sink.received;
@@ -73,13 +69,7 @@ async function main() {
 
   sink.reset();
   started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next++ < DELIVERIES) {
-      const res = await fetch(`${sink.url}/direct`, { method: "POST", headers: { "content-type": "application/json" }, body: triggerBody });
-      await res.arrayBuffer();
-    }
-  }));
+  await sendCount(() => fetch(`${sink.url}/direct`, { method: "POST", headers: { "content-type": "application/json" }, body: triggerBody }), DELIVERIES, CONCURRENCY);
   const directPerSecond = DELIVERIES / ((performance.now() - started) / 1000);
 
   // 4. Accepting events: /v1/batch with 100 events a request, against the bare route reading the same body.
@@ -102,12 +92,7 @@ async function main() {
   await put("/v1/accounts/bench/destinations/batched", { url: `${sink.url}/batch`, batch: { size: 1000, window_ms: 1000 } });
   sink.reset();
   started = performance.now();
-  let nextRequest = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (nextRequest++ < PIPELINE_EVENTS / EVENTS_PER_REQUEST) {
-      await (await fetch(`${base}/v1/batch`, { method: "POST", headers: ingest, body: eventBatch() })).arrayBuffer();
-    }
-  }));
+  await sendCount(() => fetch(`${base}/v1/batch`, { method: "POST", headers: ingest, body: eventBatch() }), PIPELINE_EVENTS / EVENTS_PER_REQUEST, CONCURRENCY);
   const deadline = performance.now() + 120_000;
   while (sink.events < PIPELINE_EVENTS && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const pipelineEventsPerSecond = sink.events / ((performance.now() - started) / 1000);

@@ -53,6 +53,7 @@ export const testsFor = {
   "src/store/secret-box.ts": ["test/store/secret-box.test.ts", ...routes("account-secrets")],
   "src/store/signing-secrets.ts": ["test/store/signing-secrets.test.ts", ...delivery("signing-rotation")],
   "src/routes/triggers.ts": [...delivery("trigger", "attributes", "idempotency"), ...limiter("failures"), ...routes("hostile-input", "limits"), "test/production/private-targets.test.ts"],
+  "src/templates/scope-input.ts": [...delivery("attributes"), ...routes("preview")],
   "src/routes/actions.ts": [...routes("actions", "accounts", "tenant-existing", "preview")],
   "src/templates/liquid.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
   "src/gist/queue.do.ts": ["test/gist/serve.test.ts"],
@@ -62,6 +63,7 @@ export const testsFor = {
   "src/routes/gist-sdk.ts": ["test/gist/serve.test.ts"],
   "src/ui/guard.ts": ["test/ui/session.test.ts", "test/ui/tenant.test.ts"],
   "src/ui/session.ts": ["test/ui/session.test.ts"],
+  "src/http/json-body.ts": ["test/http/json-body.test.ts", ...routes("hostile-input")],
   "src/templates/render-limits.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview", "hostile-input", "limits")],
 };
 
@@ -161,7 +163,7 @@ m(56, "retention also drops unfinished deliveries", "\"DELETE FROM deliveries WH
 m(57, "get() is not scoped to the account", "FROM deliveries WHERE account = ? AND id = ?`", "FROM deliveries WHERE ? IS NOT NULL AND id = ?`");
 m(58, "the list is oldest first", "ORDER BY id DESC LIMIT ?`", "ORDER BY id LIMIT ?`");
 m(59, "a dead letter overrides a delivery already sent", "WHERE id = ? AND status NOT IN ('sent', 'failed')\",", "WHERE id = ?\",");
-m(60, "a later attempt without a response erases the logged response", "response = COALESCE(?, response), error = ?", "response = ?, error = ?");
+m(60, "a later attempt without a response erases the logged response", "response = COALESCE(r.value ->> 'response', response)", "response = r.value ->> 'response'");
 
 m(128, "a live lease does not keep an in-flight delivery from being re-queued", `const NOT_LEASED = "(status <> 'sending' OR lease_id IS NULL OR lease_id NOT IN (SELECT id FROM leases WHERE expires_at > ?))";`, `const NOT_LEASED = "(? IS NOT NULL)";`, { tests: limiter("queue-probe") });
 m(129, "attempts are counted from the JSON column only", "attempt_count = attempt_count + 1,", "attempt_count = json_array_length(attempts),", { tests: limiter("settle-acquire") });
@@ -251,9 +253,10 @@ inFile("src/store/signing-secrets.ts");
 m(99, "the previous signing secret signs for 1 h instead of 24 h", "export const SIGNING_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;", "export const SIGNING_SECRET_OVERLAP_MS = 60 * 60 * 1000;");
 
 // ------------------------------------------------------------ routes
-inFile("src/routes/triggers.ts");
+inFile("src/templates/scope-input.ts");
 m(100, "stored attributes win over the trigger's own values", "customer: { ...stored, ...input.customer }", "customer: { ...input.customer, ...stored }");
-m(101, "stored attributes are not read at trigger time", "customer: { ...stored, ...input.customer }", "customer: input.customer");
+inFile("src/routes/triggers.ts");
+m(101, "stored attributes are not read at trigger time", "const scope = scopeOverStored(input, stored);", "const scope = scopeOverStored(input, {});");
 m(102, "the Idempotency-Key header is ignored", 'const idempotencyKey = input.idempotency_key ?? (header === undefined ? undefined : parseWith(IdempotencyKey, header, "Idempotency-Key"));', "const idempotencyKey = input.idempotency_key;");
 m(103, "idempotency keys of 1,024 characters", "const IdempotencyKey = z.string().min(1).max(256);", "const IdempotencyKey = z.string().min(1).max(1024);");
 m(104, "attribute templates are never kept for after the response", "onSuccess: setsAttributes ? { templates: action.attributes, scope } : null,", "onSuccess: null,");
@@ -314,5 +317,13 @@ inFile("src/limiter/group-accept.ts");
 m(147, "four calls to the limiter in flight at once (groups of about 2)", "const MAX_IN_FLIGHT = 1;", "const MAX_IN_FLIGHT = 4;");
 m(148, "no linger: a small group goes as soon as the call before it returns", "if (room && (lingered || lane.waiting.length >= MIN_GROUP)) {", "if (room) {");
 m(149, "a trigger that finds the limiter idle lingers too", "let lingered = !lane;", "let lingered = false;");
+
+inFile("src/limiter/delivery-log.ts");
+m(150, "a batch's attempts all numbered 1 (the count read before the update)", "SELECT d.id, d.attempt_count, r.value ->> 'attempt'", "SELECT d.id, 1, r.value ->> 'attempt'");
+m(151, "a delivery's attempt count not raised by an attempt", "attempt_count = attempt_count + 1, updated_at = ?,\n         next_attempt_at", "attempt_count = attempt_count, updated_at = ?,\n         next_attempt_at");
+
+inFile("src/http/json-body.ts");
+m(152, "a body without a declared length is not limited", "  if (!withinBytes(text, MAX_BODY_BYTES)) throw tooLarge(byteLength(text));\n", "");
+m(153, "the body limit counts characters, not UTF-8 bytes", "if (!withinBytes(text, MAX_BODY_BYTES))", "if (text.length > MAX_BODY_BYTES)");
 
 export const mutants = list;

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError, clip } from "../errors";
+import { byteLength, withinBytes } from "../lib/encoding";
 
 /** Request bodies above this are refused before parsing (a trigger's customer + event fit easily). */
 const MAX_BODY_BYTES = 1_000_000;
@@ -18,9 +19,9 @@ const MAX_JSON_DEPTH = 64;
 export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const declared = Number(c.req.header("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
-  const raw = await c.req.arrayBuffer();
-  if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge(raw.byteLength);
-  const text = new TextDecoder().decode(raw);
+  // Decoded by the runtime; the size is checked on the text (a body without a declared length is bounded here).
+  const text = await c.req.text();
+  if (!withinBytes(text, MAX_BODY_BYTES)) throw tooLarge(byteLength(text));
   const depth = jsonDepth(text, MAX_JSON_DEPTH);
   if (depth > MAX_JSON_DEPTH) {
     throw new AppError("validation_failed", `body: nested more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}`);

@@ -242,8 +242,7 @@ export class AccountLimiter extends DurableObject<Env> {
     // Outcomes feed reporting webhooks only; without a reporting target in the batch there is nothing to read them for.
     const reports = Object.keys(reporting).length > 0;
     const written = new Map<string, AttributeUpdate>();
-    const outcomes: DeliveryOutcome[] = [];
-    for (const result of results) {
+    const records = results.map((result) => {
       let error = result.next.status === "sent" ? undefined : result.next.error;
       // fullBody comes only with jobs that set attributes; only then is the stored job read.
       const job = result.next.status === "sent" && result.fullBody !== undefined ? this.log.job(result.id)?.job : undefined;
@@ -256,11 +255,15 @@ export class AccountLimiter extends DurableObject<Env> {
         }
       }
       const nextAttemptAt = result.next.status === "retrying" ? result.next.at : undefined;
-      this.log.recordAttempt(result.id, result.attempt, { status: result.next.status, response: result.response, error, nextAttemptAt }, now);
-      if (!reports) continue;
-      const metric = result.next.status === "retrying" ? "attempted" : result.next.status;
-      const outcome = this.log.outcome(result.id, metric, { status: result.attempt.status, error: error ?? result.attempt.error });
-      if (outcome) outcomes.push(outcome);
+      return { id: result.id, attempt: result.attempt, status: result.next.status, response: result.response, error, nextAttemptAt };
+    });
+    this.log.recordAttempts(records, now);
+    const outcomes: DeliveryOutcome[] = [];
+    if (reports) {
+      for (const { id, status, error, attempt } of records) {
+        const outcome = this.log.outcome(id, status === "retrying" ? "attempted" : status, { status: attempt.status, error: error ?? attempt.error });
+        if (outcome) outcomes.push(outcome);
+      }
     }
     if (leaseId) this.permits.release(leaseId);
     if (results.length > 0) notifyLive(this.ctx);

@@ -139,6 +139,14 @@ export interface DeliveryFilter {
 }
 
 /** The delivery log of one limiter (one account, or every account of a shard), in its SQLite. */
+/** Where an attempt leaves its delivery. */
+export interface AttemptUpdate {
+  status: DeliveryStatus;
+  response?: LoggedResponse;
+  error?: string;
+  nextAttemptAt?: number;
+}
+
 export class DeliveryLog {
   constructor(private readonly sql: SqlStorage) {}
 
@@ -238,22 +246,37 @@ export class DeliveryLog {
    * Moves the delivery to its next status and appends the attempt as a row of
    * its own: nothing already logged is read back or rewritten.
    */
-  recordAttempt(
-    id: string,
-    attempt: Attempt,
-    update: { status: DeliveryStatus; response?: LoggedResponse; error?: string; nextAttemptAt?: number },
-    now: number,
-  ): void {
-    const row = this.sql
-      .exec<{ n: number }>(
-        `UPDATE deliveries SET status = ?, attempt_count = attempt_count + 1, updated_at = ?, next_attempt_at = ?,
-           response = COALESCE(?, response), error = ? WHERE id = ? RETURNING attempt_count AS n`,
-        update.status, now, update.nextAttemptAt ?? null,
-        update.response ? JSON.stringify(update.response) : null, update.error ?? null, id,
-      )
-      .toArray()[0];
-    if (!row) return;
-    this.sql.exec("INSERT INTO delivery_attempts (delivery_id, n, attempt) VALUES (?, ?, ?)", id, row.n, JSON.stringify(attempt));
+  recordAttempt(id: string, attempt: Attempt, update: AttemptUpdate, now: number): void {
+    this.recordAttempts([{ id, attempt, ...update }], now);
+  }
+
+  /**
+   * recordAttempt for a consumer batch's attempts, in two statements however
+   * many there are (a settle used to cost two per delivery). A delivery no
+   * longer in the log gets nothing. Each delivery appears once per call (one
+   * lease's results).
+   */
+  recordAttempts(records: ReadonlyArray<{ id: string; attempt: Attempt } & AttemptUpdate>, now: number): void {
+    if (records.length === 0) return;
+    const rows = JSON.stringify(records.map(({ id, attempt, status, response, error, nextAttemptAt }) => ({
+      id,
+      status,
+      next: nextAttemptAt ?? null,
+      response: response ? JSON.stringify(response) : null,
+      error: error ?? null,
+      attempt: JSON.stringify(attempt),
+    })));
+    this.sql.exec(
+      `UPDATE deliveries SET status = r.value ->> 'status', attempt_count = attempt_count + 1, updated_at = ?,
+         next_attempt_at = r.value ->> 'next', response = COALESCE(r.value ->> 'response', response), error = r.value ->> 'error'
+       FROM json_each(?) AS r WHERE deliveries.id = r.value ->> 'id'`,
+      now, rows,
+    );
+    this.sql.exec(
+      `INSERT INTO delivery_attempts (delivery_id, n, attempt)
+       SELECT d.id, d.attempt_count, r.value ->> 'attempt' FROM json_each(?) AS r JOIN deliveries AS d ON d.id = r.value ->> 'id'`,
+      rows,
+    );
   }
 
   /** Ends an unfinished delivery without an attempt (dead-lettered, or its job unreadable); false when it had already finished. */

@@ -2,7 +2,7 @@ import type { Bindings } from "../env";
 import { AppError } from "../errors";
 import { limiterFor } from "./client";
 import { prepareAccept, type AcceptOutcome, type AcceptRequest, type PreparedAccept } from "./protocol";
-import type { Account } from "../store/accounts";
+import { limiterName, type Account } from "../store/accounts";
 
 /**
  * Group commit for triggers: concurrent triggers in this isolate for one
@@ -75,7 +75,8 @@ const lanes = new Map<string, Lane>();
  * client goes away.
  */
 export async function groupAccept(env: Bindings, account: Account, request: AcceptRequest, keepAlive: (work: Promise<unknown>) => void): Promise<AcceptOutcome> {
-  const { name } = limiterFor(env, account);
+  // Only the name here: the stub is made once per group, in sendGroup.
+  const name = limiterName(account);
   let lane = lanes.get(name);
   // The limiter is idle in this isolate: nothing to wait for, so no linger either.
   let lingered = !lane;

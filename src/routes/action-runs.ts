@@ -4,16 +4,14 @@ import { newId } from "../auth/secrets";
 import { isSuccessStatus } from "../delivery/backoff";
 import { sendOnce } from "../delivery/send";
 import { standardWebhookHeaders } from "../delivery/standard-webhooks";
-import { allowPrivateTargets, type AppEnv, type Bindings } from "../env";
-import { parseWith, readJsonBody } from "../http/json-body";
-import { storedAttributes } from "../store/attributes";
-import { CustomerId, type AccountId } from "../store/ids";
+import { allowPrivateTargets, type AppEnv } from "../env";
+import { readJsonBody } from "../http/json-body";
 import { secretBox } from "../store/secret-box";
 import { openSigningSecrets } from "../store/signing-secrets";
 import { renderAttributes } from "../templates/render-attributes";
 import { renderRequest } from "../templates/render-request";
 import { responseScope } from "../templates/scope";
-import { CustomerInput, ScopeFields, toScope } from "../templates/scope-input";
+import { CustomerInput, ScopeFields, scopeAsTriggered } from "../templates/scope-input";
 import { actionFor } from "./actions";
 
 const SampleResponse = z.strictObject({
@@ -30,7 +28,7 @@ export const actionRunRoutes = new Hono<AppEnv>()
   .post("/:action/preview", async (c) => {
     const { account, action } = await actionFor(c);
     const input = await readJsonBody(c, PreviewInput);
-    const scope = await scopeAsTriggered(c.env, account.id, input);
+    const scope = await scopeAsTriggered(c.env.ATTRIBUTES, account.id, input);
     const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
     if (!input.response) return c.json({ request, warnings });
 
@@ -43,7 +41,7 @@ export const actionRunRoutes = new Hono<AppEnv>()
   .post("/:action/test", async (c) => {
     const { account, action } = await actionFor(c);
     const input = await readJsonBody(c, TestInput);
-    const scope = await scopeAsTriggered(c.env, account.id, input);
+    const scope = await scopeAsTriggered(c.env.ATTRIBUTES, account.id, input);
     const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
     const signingSecrets = await openSigningSecrets(account, secretBox(c.env.ENCRYPTION_KEY));
     const signed = await standardWebhookHeaders(newId("test"), request.body ?? "", signingSecrets);
@@ -58,16 +56,3 @@ export const actionRunRoutes = new Hono<AppEnv>()
       : {};
     return c.json({ request, response: { status, headers, body }, duration_ms: outcome.durationMs, attributes, warnings });
   });
-
-type ScopeInput = Parameters<typeof toScope>[0];
-
-/**
- * The render inputs with the customer's stored attributes underneath the
- * caller's own fields, as a trigger renders them, so a preview shows what a
- * trigger would send. A customer without an id has no stored attributes.
- */
-async function scopeAsTriggered(env: Bindings, account: AccountId, input: ScopeInput) {
-  const id = input.customer.id === undefined ? undefined : parseWith(CustomerId, input.customer.id, "customer.id");
-  const stored = id === undefined ? {} : await storedAttributes(env.ATTRIBUTES, account, id);
-  return toScope({ ...input, customer: { ...stored, ...input.customer } });
-}

@@ -11,7 +11,7 @@ import { storedAttributes } from "../store/attributes";
 import { cachedAccount, cachedAction } from "../store/cached-config";
 import { ActionId, CustomerId } from "../store/ids";
 import { renderRequest } from "../templates/render-request";
-import { IdentifiedCustomer, ScopeFields, toScope } from "../templates/scope-input";
+import { IdentifiedCustomer, ScopeFields, scopeOverStored } from "../templates/scope-input";
 import { needsStoredAttributes } from "../templates/attribute-needs";
 import { groupAccept } from "../limiter/group-accept";
 
@@ -43,7 +43,7 @@ export const triggerRoutes = new Hono<AppEnv>().post("/:action/trigger", async (
   const account = existingAccount(accountId, storedAccount);
   if (!action) throw new AppError("not_found", `Action ${actionId} does not exist`);
   const stored = needsStoredAttributes(action, input.customer) ? await storedAttributes(c.env.ATTRIBUTES, accountId, customerId) : {};
-  const scope = toScope({ ...input, customer: { ...stored, ...input.customer } });
+  const scope = scopeOverStored(input, stored);
   const { request, warnings } = renderRequest(action, scope, { allowPrivate: allowPrivateTargets(c.env) });
 
   const setsAttributes = Object.keys(action.attributes).length > 0;

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { parseWith } from "../http/json-body";
+import { storedAttributes } from "../store/attributes";
+import { CustomerId, type AccountId } from "../store/ids";
 import type { RenderScope } from "./scope";
 
 const JsonObject = z.record(z.string(), z.unknown());
@@ -15,6 +18,23 @@ export const ScopeFields = {
   trigger: JsonObject.optional(),
 };
 
-export function toScope(input: { customer: Record<string, unknown>; event?: Record<string, unknown>; trigger?: Record<string, unknown> }): RenderScope {
+type ScopeInput = { customer: Record<string, unknown>; event?: Record<string, unknown>; trigger?: Record<string, unknown> };
+
+function toScope(input: ScopeInput): RenderScope {
   return { customer: input.customer, event: input.event ?? {}, trigger: input.trigger ?? {} };
+}
+
+/**
+ * The render inputs with the customer's stored attributes (from earlier
+ * responses) under the caller's own customer fields, which win: how a
+ * trigger renders, and so how preview and test send render too.
+ */
+export function scopeOverStored(input: ScopeInput, stored: Record<string, unknown>): RenderScope {
+  return toScope({ ...input, customer: { ...stored, ...input.customer } });
+}
+
+/** As a trigger of this customer would render: their stored attributes read first. A customer without an id has none. */
+export async function scopeAsTriggered(attributes: KVNamespace, account: AccountId, input: ScopeInput): Promise<RenderScope> {
+  const id = input.customer.id === undefined ? undefined : parseWith(CustomerId, input.customer.id, "customer.id");
+  return scopeOverStored(input, id === undefined ? {} : await storedAttributes(attributes, account, id));
 }

@@ -6,20 +6,14 @@
  * are mounted here on an internal app that takes the principal from the
  * session instead. The principal travels beside the Request object (a WeakMap
  * keyed by it), which only code in this Worker can create: this app is never
- * reachable from the network. The mount table mirrors src/app.ts for the
- * resources the dashboard shows.
+ * reachable from the network. The routes are the API's own mount table
+ * (routes/account-api.ts).
  */
 import { Hono } from "hono";
 import { authenticate } from "../auth/authenticate";
 import type { AppEnv, Bindings, Principal } from "../env";
 import { AppError, fromUnexpected } from "../errors";
-import { accountRoutes } from "../routes/accounts";
-import { actionRunRoutes } from "../routes/action-runs";
-import { actionRoutes } from "../routes/actions";
-import { deliveryRoutes } from "../routes/deliveries";
-import { destinationRoutes } from "../routes/destinations";
-import { gistQueueRoutes } from "../routes/gist-queue";
-import { sourceRoutes } from "../routes/sources";
+import { mountAccountApi } from "../routes/account-api";
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -32,13 +26,7 @@ internal.use("/v1/accounts/*", async (c, next) => {
   c.set("principal", principal);
   await next();
 });
-internal.route("/v1/accounts/:account/actions", actionRoutes);
-internal.route("/v1/accounts/:account/actions", actionRunRoutes);
-internal.route("/v1/accounts/:account/destinations", destinationRoutes);
-internal.route("/v1/accounts/:account/sources", sourceRoutes);
-internal.route("/v1/accounts/:account/deliveries", deliveryRoutes);
-internal.route("/v1/accounts/:account/gist", gistQueueRoutes);
-internal.route("/v1/accounts", accountRoutes);
+mountAccountApi(internal);
 internal.notFound((c) => c.json(new AppError("not_found", "No such page").toJSON(), 404));
 internal.onError((err, c) => {
   const error = fromUnexpected(err);

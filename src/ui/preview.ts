@@ -9,12 +9,11 @@ import { allowPrivateTargets, type Bindings } from "../env";
 import { AppError, fromUnexpected } from "../errors";
 import { parseWith } from "../http/json-body";
 import { ActionInput } from "../store/actions";
-import { storedAttributes } from "../store/attributes";
-import { CustomerId, type AccountId } from "../store/ids";
+import type { AccountId } from "../store/ids";
 import { renderAttributes } from "../templates/render-attributes";
 import { renderRequest } from "../templates/render-request";
 import { responseScope } from "../templates/scope";
-import { toScope } from "../templates/scope-input";
+import { scopeAsTriggered } from "../templates/scope-input";
 import { validateAction } from "../templates/validate-action";
 import { actionBody, fieldsFromForm, sampleObject } from "./form";
 
@@ -35,10 +34,7 @@ export async function previewDraft(env: Bindings, account: AccountId, draft: Rec
 
     const customer = sampleObject(text("customer"), "customer");
     const event = sampleObject(text("event"), "event");
-    // As a trigger renders: the customer's stored attributes under the sample's own fields.
-    const id = customer.id === undefined ? undefined : parseWith(CustomerId, customer.id, "customer.id");
-    const stored = id === undefined ? {} : await storedAttributes(env.ATTRIBUTES, account, id);
-    const scope = toScope({ customer: { ...stored, ...customer }, event });
+    const scope = await scopeAsTriggered(env.ATTRIBUTES, account, { customer, event });
     const { request, warnings } = renderRequest(action, scope, options);
 
     const response = text("response").trim() === "" ? null : sampleObject(text("response"), "response");

@@ -91,3 +91,39 @@ describe("accepting many deliveries in one call", () => {
     expect(await storedCount(account)).toBe(2_050);
   });
 });
+
+describe("one idempotency key in two calls that overlap (two isolates, or the events consumer and a trigger)", () => {
+  /** Calls one limiter twice, the second while the first is still queueing (its queue send held 300 ms, then dropped). */
+  async function overlapping(firstAccount: string, secondAccount: string) {
+    const name = `shard:${uniqueId("shard")}`;
+    const stub = env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
+    const bindings = await runInDurableObject(stub, (instance) => (instance as unknown as { env: Env }).env);
+    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return undefined as never;
+    });
+    try {
+      const first = stub.acceptMany(name, [{ job: jobTo(firstAccount, target(uniqueId("held"))), idempotencyKey: "same-moment" }]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = stub.acceptMany(name, [{ job: jobTo(secondAccount, target(uniqueId("held"))), idempotencyKey: "same-moment" }]);
+      return (await Promise.all([first, second])).map(([outcome]) => outcome!);
+    } finally {
+      sendBatch.mockRestore();
+    }
+  }
+
+  it("from one account: the second waits for the first and is its duplicate", async () => {
+    const account = await makeAccount();
+    const [first, second] = await overlapping(account, account);
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(second).toEqual({ ...first, duplicate: true });
+  });
+
+  it("from two accounts sharing the limiter: two deliveries, neither a duplicate", async () => {
+    const [a, b] = [await makeAccount(), await makeAccount()];
+    const [first, second] = await overlapping(a, b);
+    expect(first).toMatchObject({ ok: true, duplicate: false });
+    expect(second).toMatchObject({ ok: true, duplicate: false });
+    expect(second.ok && first.ok && second.deliveryId !== first.deliveryId).toBe(true);
+  });
+});
