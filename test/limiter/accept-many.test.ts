@@ -93,13 +93,14 @@ describe("accepting many deliveries in one call", () => {
 });
 
 describe("one idempotency key in two calls that overlap (two isolates, or the events consumer and a trigger)", () => {
-  /** Calls one limiter twice, the second while the first is still queueing (its queue send held 300 ms, then dropped). */
-  async function overlapping(firstAccount: string, secondAccount: string) {
+  /** Calls one limiter twice, the second while the first is still queueing (its queue send held 300 ms, then dropped, or failed). */
+  async function overlapping(firstAccount: string, secondAccount: string, { queueFails = false } = {}) {
     const name = `shard:${uniqueId("shard")}`;
     const stub = env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
     const bindings = await runInDurableObject(stub, (instance) => (instance as unknown as { env: Env }).env);
     const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
+      if (queueFails) throw new Error("queue unavailable");
       return undefined as never;
     });
     try {
@@ -117,6 +118,13 @@ describe("one idempotency key in two calls that overlap (two isolates, or the ev
     const [first, second] = await overlapping(account, account);
     expect(first).toMatchObject({ ok: true, duplicate: false });
     expect(second).toEqual({ ...first, duplicate: true });
+  });
+
+  it("from one account, when the first cannot be queued: the second, which waited for it, is refused too, not pointed at a delivery that is gone", async () => {
+    const account = await makeAccount();
+    const [first, second] = await overlapping(account, account, { queueFails: true });
+    expect(first).toMatchObject({ ok: false, reason: "queue_unavailable" });
+    expect(second).toEqual(first);
   });
 
   it("from two accounts sharing the limiter: two deliveries, neither a duplicate", async () => {
