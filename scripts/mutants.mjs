@@ -53,7 +53,7 @@ export const testsFor = {
   "src/store/secret-box.ts": ["test/store/secret-box.test.ts", ...routes("account-secrets")],
   "src/store/signing-secrets.ts": ["test/store/signing-secrets.test.ts", ...delivery("signing-rotation")],
   "src/routes/triggers.ts": [...delivery("trigger", "attributes", "idempotency"), ...limiter("failures"), ...routes("hostile-input", "limits"), "test/production/private-targets.test.ts"],
-  "src/templates/scope-input.ts": [...delivery("attributes"), ...routes("preview")],
+  "src/templates/scope-input.ts": [...delivery("trigger", "attributes", "idempotency"), ...routes("preview", "hostile-input")],
   "src/routes/actions.ts": [...routes("actions", "accounts", "tenant-existing", "preview")],
   "src/templates/liquid.ts": ["test/templates/liquid.test.ts", "test/templates/template-limits.test.ts", ...routes("preview")],
   "src/gist/queue.do.ts": ["test/gist/serve.test.ts"],

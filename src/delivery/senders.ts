@@ -1,7 +1,8 @@
 import type { Bindings } from "../env";
 import type { GrantedDelivery } from "../limiter/protocol";
 import type { ReportingTarget } from "../reporting/outcome-events";
-import { getAccount, type Account } from "../store/accounts";
+import type { Account } from "../store/accounts";
+import { cachedAccount } from "../store/cached-config";
 import type { AccountId } from "../store/ids";
 import { secretBox, type SecretBox } from "../store/secret-box";
 import { openSigningSecrets } from "../store/signing-secrets";
@@ -22,7 +23,12 @@ interface AccountSending {
 
 /**
  * The accounts of a consumer batch, each read and its secrets opened once (an
- * account belongs to one limiter, so to one group). A deleted account signs
+ * account belongs to one limiter, so to one group). The account comes from
+ * the isolate's config cache, as a trigger's does: a signing secret or
+ * reporting target changed through another isolate is used within that
+ * cache's bound (store/config-cache.ts), no later than KV itself would show
+ * it everywhere, and a consumer invocation reads no KV when the account is
+ * warm. A deleted account signs
  * with nothing and reports nowhere; one whose secrets do not open gets the
  * Error, so its deliveries are retried rather than sent unsigned, and the
  * other accounts of the batch go ahead.
@@ -31,7 +37,7 @@ export async function loadSenders(env: Bindings, ids: AccountId[]) {
   const unique = [...new Set(ids)];
   const box = secretBox(env.ENCRYPTION_KEY);
   const now = new Date();
-  const sending = await Promise.all(unique.map(async (id) => sendingOf(await getAccount(env.CONFIG, id), box, now)));
+  const sending = await Promise.all(unique.map(async (id) => sendingOf(await cachedAccount(env.CONFIG, id), box, now)));
   const byAccount = new Map(unique.map((id, i) => [id as string, sending[i]!]));
   return {
     /** The signer for one delivery: Customer.io's for reporting webhooks, Standard Webhooks for the rest. */

@@ -32,7 +32,7 @@ describe("a request body over 1 MB", () => {
   it("with its length declared: 413 before it is read", async () => {
     const res = await send(big);
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining(`${big.length} bytes`) });
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining(`${big.length} bytes`) });
   });
 
   it("streamed without a declared length: 413 once read, naming its size", async () => {
@@ -45,7 +45,7 @@ describe("a request body over 1 MB", () => {
     });
     const res = await send(stream);
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining(`${bytes.length} bytes`) });
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining(`${bytes.length} bytes`) });
   });
 
   it("multi-byte characters count as their UTF-8 bytes: 400,000 × 3 bytes is over", async () => {

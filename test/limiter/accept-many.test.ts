@@ -132,6 +132,6 @@ describe("one idempotency key in two calls that overlap (two isolates, or the ev
     const [first, second] = await overlapping(a, b);
     expect(first).toMatchObject({ ok: true, duplicate: false });
     expect(second).toMatchObject({ ok: true, duplicate: false });
-    expect(second.ok && first.ok && second.deliveryId !== first.deliveryId).toBe(true);
+    expect(second!.ok && first!.ok && second!.deliveryId !== first!.deliveryId).toBe(true);
   });
 });
