@@ -15,7 +15,7 @@ import { adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, 
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 1000);
 /** Events pushed through a batching destination in phase 5. */
