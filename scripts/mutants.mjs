@@ -40,7 +40,13 @@ export const testsFor = {
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
   "src/limiter/attribute-store.ts": [...delivery("trigger", "attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input")],
   "src/limiter/settings.ts": [...delivery("concurrency"), ...limiter("copies", "limiter")],
-  "src/limiter/recovery.ts": [...limiter("queue-probe", "copies", "log-promises")],
+  "src/limiter/recovery.ts": [...limiter("recovery", "queue-probe", "copies", "log-promises"), "test/pipelines/event-inbox.test.ts"],
+  "src/pipelines/event-inbox.do.ts": ["test/pipelines/event-inbox.test.ts", "test/routes/tracking-limits.test.ts"],
+  "src/pipelines/inbox-rows.ts": ["test/pipelines/event-inbox.test.ts"],
+  "src/pipelines/lost-events.ts": ["test/pipelines/event-inbox.test.ts"],
+  "src/pipelines/consume-events.ts": ["test/pipelines/event-inbox.test.ts", "test/pipelines/pipeline.test.ts"],
+  "src/pipelines/tracking-enqueue.ts": ["test/routes/tracking-limits.test.ts", "test/pipelines/event-inbox.test.ts"],
+  "src/pipelines/event-chunks.ts": ["test/pipelines/event-chunks.test.ts", "test/routes/tracking-limits.test.ts"],
   "src/limiter/client.ts": [...delivery("trigger"), ...limiter("failures"), ...routes("hostile-input")],
   "src/net/target-guard.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts", "test/production/private-targets.test.ts"],
   "src/net/ip-literal.ts": ["test/net/target-guard.test.ts", "test/net/guard-edges.test.ts"],
@@ -169,9 +175,10 @@ m(128, "a live lease does not keep an in-flight delivery from being re-queued", 
 m(129, "attempts are counted from the JSON column only", "attempt_count = attempt_count + 1,", "attempt_count = json_array_length(attempts),", { tests: limiter("settle-acquire") });
 
 inFile("src/limiter/recovery.ts");
-m(48, "a returned probe re-queues what was seen just before it was sent", "const lost = this.log.orphaned(flowedAt - PROBE_MARGIN_MS, REQUEUE_BATCH, now);", "const lost = this.log.orphaned(flowedAt, REQUEUE_BATCH, now);");
-m(130, "a probe every alarm while one is still out", "if (overdue && !this.probeOut(now)) await this.sendProbe(limiter, now);", "if (overdue) await this.sendProbe(limiter, now);");
+m(48, "a returned probe re-queues what was seen just before it was sent", "const lost = this.store.orphaned(flowedAt - PROBE_MARGIN_MS, REQUEUE_BATCH, now);", "const lost = this.store.orphaned(flowedAt, REQUEUE_BATCH, now);");
+m(130, "a probe every alarm while one is still out", "if (overdue && !this.probeOut(now)) await this.sendProbe(now);", "if (overdue) await this.sendProbe(now);");
 m(131, "overdue after 30 s instead of 90 s", "export const OVERDUE_AFTER_MS = 90_000;", "export const OVERDUE_AFTER_MS = 30_000;");
+m(165, "an alarm firing exactly on time finds nothing overdue (the probe waits 30 s more)", "return seenAt + OVERDUE_AFTER_MS + 1;", "return seenAt + OVERDUE_AFTER_MS;");
 
 inFile("src/limiter/permits.ts");
 m(61, "the permit cap ignores other live leases", "const granted = Math.max(0, Math.min(wanted, cap - this.inUse(now)));", "const granted = Math.max(0, Math.min(wanted, cap));");
@@ -325,5 +332,29 @@ m(151, "a delivery's attempt count not raised by an attempt", "attempt_count = a
 inFile("src/http/json-body.ts");
 m(152, "a body without a declared length is not limited", "  if (!withinBytes(text, MAX_BODY_BYTES)) throw tooLarge(byteLength(text));\n", "");
 m(153, "the body limit counts characters, not UTF-8 bytes", "if (!withinBytes(text, MAX_BODY_BYTES))", "if (text.length > MAX_BODY_BYTES)");
+
+// ------------------------------------------------------------ src/pipelines (the event inbox)
+inFile("src/pipelines/event-inbox.do.ts");
+m(154, "a refused send keeps the rows of the call it refused", "this.rows.delete(queued.slice(index).flat()", "this.rows.delete(queued.slice(index + 1).flat()");
+m(155, "routed messages are never forgotten", "    this.rows.delete(routed);\n", "");
+m(156, "a message handed back to the queue is not seen again", "    this.rows.touch(retrying, Date.now());\n", "");
+m(157, "messages are kept 230 h, past the messageId dedupe window", "export const INBOX_KEEP_MS = 23 * 60 * 60 * 1000;", "export const INBOX_KEEP_MS = 230 * 60 * 60 * 1000;");
+m(158, "the alarm re-arms with nothing kept", "await this.alarmClock.rearm([this.recovery.nextCheck(now), more ? now + MORE_LOST_AFTER_MS : null]);", "await this.alarmClock.rearm([this.recovery.nextCheck(now) ?? now + 60_000, more ? now + MORE_LOST_AFTER_MS : null]);");
+
+inFile("src/pipelines/inbox-rows.ts");
+m(159, "a message seen exactly at the margin counts as lost", '"SELECT id, body, bytes FROM inbox WHERE seen_at < ? ORDER BY id LIMIT ?"', '"SELECT id, body, bytes FROM inbox WHERE seen_at <= ? ORDER BY id LIMIT ?"');
+
+inFile("src/pipelines/lost-events.ts");
+m(160, "a re-queued message is not seen again", "        rows.touch(call.map((row) => row.id), now);\n", "");
+
+inFile("src/pipelines/consume-events.ts");
+m(161, "a message that could not be routed is reported routed", 'report(group, "retrying");', 'report(group, "routed");');
+m(162, "probes are answered before the batch's messages are reported routed", "await Promise.all([...reports].map(([name, { routed, retrying }]) => tellInbox(name, (inbox) => inbox.routed(routed, retrying))));\n  await Promise.all(probes.map(({ msg, probe }) => tellInbox(probe.inbox, (inbox) => inbox.probeSeen(probe.probe_sent_at)).then(() => msg.ack())));", "await Promise.all(probes.map(({ msg, probe }) => tellInbox(probe.inbox, (inbox) => inbox.probeSeen(probe.probe_sent_at)).then(() => msg.ack())));\n  await Promise.all([...reports].map(([name, { routed, retrying }]) => tellInbox(name, (inbox) => inbox.routed(routed, retrying))));");
+
+inFile("src/pipelines/tracking-enqueue.ts");
+m(163, "events the inbox could not queue are answered 200", "if (!queued) throw", "if (false) throw");
+
+inFile("src/pipelines/event-chunks.ts");
+m(164, "no room left for the inbox reference", "events: [] })) + INBOX_REF_BYTES;", "events: [] }));");
 
 export const mutants = list;

@@ -6,6 +6,7 @@ import type { Bindings } from "./env";
 
 export { AccountLimiter } from "./limiter/account-limiter.do";
 export { BatchBuffer } from "./pipelines/batch-buffer.do";
+export { EventInbox } from "./pipelines/event-inbox.do";
 export { GistQueue } from "./gist/queue.do";
 
 const app = createApp();

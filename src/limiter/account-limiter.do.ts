@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { newId } from "../auth/secrets";
+import { Alarm } from "../lib/alarm";
 import { deliveryMessages, inSendBatches, newDeliveryId, type DeliveryRef } from "../delivery/message";
 import type { DeliveryJob, DeliveryView } from "../delivery/model";
 import { byteLength, withinBytes } from "../lib/encoding";
@@ -11,7 +12,8 @@ import { DELIVERY_SCHEMA, DeliveryLog, MAX_STORED_JOB_BYTES, migrateDeliveryLog,
 import { INBOUND_SCHEMA, InboundLog, type InboundEvent, type InboundFilter } from "./inbound-log";
 import { LIVE_PATH, notifyLive, openLiveSocket } from "./live-feed";
 import { PERMIT_SCHEMA, Permits } from "./permits";
-import { OVERDUE_AFTER_MS, Recovery } from "./recovery";
+import { recoverableDeliveries } from "./lost-deliveries";
+import { overdueAt, Recovery } from "./recovery";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
 import { prepareAccept, type AcceptOutcome, type AcceptRequest, type AcquireResult, type AttemptResult, type GrantedDelivery, type InboundOutcome, type PreparedAccept, type ReceivedInbound } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
@@ -44,11 +46,10 @@ export class AccountLimiter extends DurableObject<Env> {
   private readonly attributes: AttributeStore;
   private readonly settings: LimiterSettings;
   private readonly inbound: InboundLog;
-  private readonly recovery: Recovery;
+  private readonly recovery: Recovery<DeliveryRef>;
   /** Accepts whose queue send is in flight, by idempotency key: a duplicate waits for the outcome. */
   private readonly accepting = new Map<string, Promise<AcceptOutcome>>();
-  /** The alarm time as this instance last saw it; saves a storage read on every accept. */
-  private alarmAt: number | null | undefined;
+  private readonly alarmClock: Alarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -60,7 +61,8 @@ export class AccountLimiter extends DurableObject<Env> {
     this.attributes = new AttributeStore(sql);
     this.settings = new LimiterSettings(sql);
     this.inbound = new InboundLog(sql);
-    this.recovery = new Recovery(this.log, this.settings, env.DELIVERIES);
+    this.recovery = new Recovery(recoverableDeliveries(this.log, this.settings, env.DELIVERIES), this.settings);
+    this.alarmClock = new Alarm(ctx.storage);
   }
 
   /** The cap every account of this limiter shares: the concurrency most recently saved on any of them. */
@@ -156,7 +158,7 @@ export class AccountLimiter extends DurableObject<Env> {
       for (const { key } of fresh) if (key) this.accepting.delete(key);
     }
     // Armed whenever deliveries are pending: the alarm is what notices a lost message (recovery.ts).
-    if (fresh.length > 0) await this.ensureAlarm(now + OVERDUE_AFTER_MS);
+    if (fresh.length > 0) await this.alarmClock.ensure(overdueAt(now));
     notifyLive(this.ctx, requests.map(({ job }) => job.account));
     return Promise.all(outcomes);
   }
@@ -209,7 +211,7 @@ export class AccountLimiter extends DurableObject<Env> {
     if (granted > 0) {
       result.leaseId = leaseId;
       notifyLive(this.ctx, result.granted.map(({ account }) => account));
-      await this.ensureAlarm(now + leaseMs);
+      await this.alarmClock.ensure(now + leaseMs);
     }
     return result;
   }
@@ -344,7 +346,7 @@ export class AccountLimiter extends DurableObject<Env> {
     const first = event.dedupeKey ? this.inbound.firstWith(event.account, event.source, event.dedupeKey, now - event.dedupeWindowMs) : null;
     const status = first ? "duplicate" : event.filtered ? "filtered" : "accepted";
     this.inbound.insert({ id, account: event.account, source: event.source, status, type: event.type, receivedAt: now, sentAt: event.sentAt, dedupeKey: event.dedupeKey, body: event.body, reason: first ? `a replay of ${first}` : null });
-    await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    await this.alarmClock.ensure(now + SWEEP_EVERY_MS);
     if (status !== "accepted" || !forward) return { ok: true, eventId: id, duplicate: status === "duplicate", deliveryId: null };
     const [outcome] = await this.acceptMany(limiter, [forward]);
     if (!outcome!.ok) {
@@ -359,7 +361,7 @@ export class AccountLimiter extends DurableObject<Env> {
   async refuseInbound(account: AccountId, source: string, reason: string): Promise<void> {
     const now = Date.now();
     this.inbound.insert({ id: sortableId("in", now), account, source, status: "refused", type: null, receivedAt: now, sentAt: null, dedupeKey: null, body: null, reason });
-    await this.ensureAlarm(now + SWEEP_EVERY_MS);
+    await this.alarmClock.ensure(now + SWEEP_EVERY_MS);
   }
 
   async getInbound(account: AccountId, source: string, id: string): Promise<InboundEvent | null> {
@@ -382,19 +384,14 @@ export class AccountLimiter extends DurableObject<Env> {
     this.permits.dropExpired(now);
     this.log.prune(now);
     this.inbound.prune(now);
-    const limiter = this.settings.name;
-    const more = limiter ? await this.recovery.check(limiter, now) : false;
-    const next = [
+    // A limiter that never learned its name has never accepted anything.
+    const more = this.settings.name ? await this.recovery.check(now) : false;
+    await this.alarmClock.rearm([
       this.permits.nextExpiry(),
       this.recovery.nextCheck(now),
       more ? now + MORE_LOST_AFTER_MS : null,
       this.log.isEmpty() ? null : now + SWEEP_EVERY_MS,
-    ].filter((at): at is number => at !== null);
-    this.alarmAt = null;
-    if (next.length > 0) {
-      this.alarmAt = Math.min(...next);
-      await this.ctx.storage.setAlarm(this.alarmAt);
-    }
+    ]);
   }
 
   /**
@@ -402,10 +399,9 @@ export class AccountLimiter extends DurableObject<Env> {
    * deliveries it proves lost are queued again now, not at the next alarm.
    */
   async probeSeen(sentAt: number): Promise<void> {
-    const limiter = this.settings.name;
-    if (!limiter) return;
+    if (!this.settings.name) return;
     const now = Date.now();
-    if (await this.recovery.probeReturned(limiter, sentAt, now)) await this.ensureAlarm(now + MORE_LOST_AFTER_MS);
+    if (await this.recovery.probeReturned(sentAt, now)) await this.alarmClock.ensure(now + MORE_LOST_AFTER_MS);
   }
 
   /**
@@ -430,13 +426,5 @@ export class AccountLimiter extends DurableObject<Env> {
     }
     for (const id of failed) this.log.delete(id);
     return failed;
-  }
-
-  private async ensureAlarm(at: number): Promise<void> {
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt === null || this.alarmAt > at || this.alarmAt < Date.now()) {
-      await this.ctx.storage.setAlarm(at);
-      this.alarmAt = at;
-    }
   }
 }

@@ -7,12 +7,14 @@ import { listDestinations, openSharedSecret, type Destination } from "../store/d
 import type { AccountId } from "../store/ids";
 import { secretBox } from "../store/secret-box";
 import { destinationRequest } from "./destination-request";
-import { EventsMessage, type TrackingEvent } from "./event-message";
+import type { EventInbox } from "./event-inbox.do";
+import { EventsMessage, EventsProbe, type InboxRef, type TrackingEvent } from "./event-message";
 import { mapEvent } from "./mapping";
 import { destinationMatches } from "./matching";
 import type { BufferedEvents } from "./batch-buffer.do";
 
 type Msg = Message<unknown>;
+type Carried = { msg: Msg; events: TrackingEvent[]; inbox?: InboxRef };
 
 /**
  * The EVENTS consumer: matching, mapping and batching in bulk. Per account in
@@ -24,31 +26,67 @@ type Msg = Message<unknown>;
  * deliveries carry it in their idempotency key, and each batch buffer
  * remembers the ids it took. So a message that fails part-way is simply
  * retried whole, and what already went through is not sent twice.
+ *
+ * Each inbox whose messages the batch carried then hears, in one call, which
+ * are routed (it forgets them) and which went back to the queue; only after
+ * that are the batch's probes answered, so a probe never overtakes the
+ * messages that came with it (limiter/recovery.ts).
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const byAccount = new Map<AccountId, Array<{ msg: Msg; events: TrackingEvent[] }>>();
+  const byAccount = new Map<AccountId, Carried[]>();
+  const probes: Array<{ msg: Msg; probe: EventsProbe }> = [];
   for (const msg of batch.messages) {
     const parsed = EventsMessage.safeParse(msg.body);
     if (!parsed.success) {
-      console.error("dropping an unreadable events message", msg.id, parsed.error.message);
-      msg.ack();
+      const probe = EventsProbe.safeParse(msg.body);
+      if (probe.success) probes.push({ msg, probe: probe.data });
+      else {
+        console.error("dropping an unreadable events message", msg.id, parsed.error.message);
+        msg.ack();
+      }
       continue;
     }
     const group = byAccount.get(parsed.data.account) ?? [];
-    group.push({ msg, events: parsed.data.events });
+    group.push({ msg, events: parsed.data.events, inbox: parsed.data.inbox });
     byAccount.set(parsed.data.account, group);
   }
+  const reports = new Map<string, { routed: string[]; retrying: string[] }>();
+  const report = (group: Carried[], outcome: "routed" | "retrying") => {
+    for (const { inbox } of group) {
+      if (!inbox) continue;
+      const entry = reports.get(inbox.name) ?? { routed: [], retrying: [] };
+      entry[outcome].push(inbox.id);
+      reports.set(inbox.name, entry);
+    }
+  };
   await Promise.all(
     [...byAccount].map(async ([account, group]) => {
       try {
         await routeEvents(env, account, group.flatMap((entry) => entry.events));
         for (const { msg } of group) msg.ack();
+        report(group, "routed");
       } catch (err) {
         console.error("events batch failed; returning it to the queue", account, String(err));
         for (const { msg } of group) msg.retry({ delaySeconds: 5 });
+        report(group, "retrying");
       }
     }),
   );
+  await Promise.all([...reports].map(([name, { routed, retrying }]) => tellInbox(name, (inbox) => inbox.routed(routed, retrying))));
+  await Promise.all(probes.map(({ msg, probe }) => tellInbox(probe.inbox, (inbox) => inbox.probeSeen(probe.probe_sent_at)).then(() => msg.ack())));
+
+  /**
+   * Best effort: an inbox that does not hear of a routed message re-queues it
+   * once a probe proves it gone, and routing it again sends nothing twice; an
+   * unanswered probe is followed by another.
+   */
+  async function tellInbox(name: string, call: (inbox: DurableObjectStub<EventInbox>) => Promise<void>): Promise<void> {
+    try {
+      await call(env.EVENT_INBOX.getByName(name));
+    } catch (err) {
+      console.error("could not reach an event inbox", name, String(err));
+    }
+  }
 }
 
 /** Sends each event to every enabled destination whose trigger matches it. Throws when anything must be tried again. */

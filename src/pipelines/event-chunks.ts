@@ -21,6 +21,13 @@ export const QUEUE_LIMITS = {
   metadataBytes: 200,
 } as const;
 
+/**
+ * Room left in every message for the `inbox` reference the event inbox adds
+ * before queuing it: `,"inbox":{"name":…,"id":…}` with a name of at most 120
+ * characters and an id of at most 40 (InboxRef) is under 200 bytes.
+ */
+export const INBOX_REF_BYTES = 200;
+
 /** How packSized measures a group: a fixed part, each item, and what separates two items. */
 export interface SizeBudget {
   maxBytes: number;
@@ -72,7 +79,7 @@ interface SizedMessage {
  * sendBatch.
  */
 export function chunkEvents(account: AccountId, events: readonly SizedEvent[]): EventsMessage[][] {
-  const envelope = byteLength(JSON.stringify({ v: 1, account, events: [] }));
+  const envelope = byteLength(JSON.stringify({ v: 1, account, events: [] })) + INBOX_REF_BYTES;
   const messages: SizedMessage[] = packSized(events, (e) => e.bytes, {
     maxBytes: QUEUE_LIMITS.messageBytes,
     baseBytes: envelope,

@@ -1,27 +1,30 @@
+import type { Bindings } from "../env";
 import { AppError } from "../errors";
 import type { AccountId } from "../store/ids";
 import { chunkEvents } from "./event-chunks";
+import { inboxName } from "./event-inbox.do";
 import type { SizedEvent } from "./tracking-events";
 
+const UNAVAILABLE = "The events could not be queued; retry the request (events queued by an earlier attempt are deduplicated by messageId).";
+
 /**
- * Puts one request's events on the EVENTS queue and returns once all of them
- * are durably there: that is what the tracking API's 200 promises.
- *
- * The calls go one after another, so a failure stops the rest. If one fails
- * after earlier ones went out, the request is answered 503 anyway: the client
- * retries the whole request, and the events that were already queued arrive
- * twice, which the events consumer absorbs by deduplicating on
- * (account, messageId). Events without a messageId got a fresh one here, so
- * those cannot be deduplicated; every analytics library sends its own.
+ * Hands one request's events to one of the account's inboxes, which keeps
+ * them until they are routed and puts them on the EVENTS queue; returns once
+ * they are both kept and queued: that is what the tracking API's 200
+ * promises. A failure is a 503 and the client retries the whole request;
+ * events already queued by the failed attempt arrive twice, which routing
+ * absorbs by deduplicating on (destination, messageId). Events without a
+ * messageId got a fresh one here, so those cannot be deduplicated; every
+ * analytics library sends its own.
  */
-export async function enqueueEvents(queue: Queue, account: AccountId, events: readonly SizedEvent[]): Promise<void> {
-  const calls = chunkEvents(account, events);
-  for (const [index, messages] of calls.entries()) {
-    try {
-      await queue.sendBatch(messages.map((body) => ({ body, contentType: "json" as const })));
-    } catch (err) {
-      console.error(`events sendBatch ${index + 1} of ${calls.length} failed`, String(err));
-      throw new AppError("unavailable", "The events could not be queued; retry the request (events queued by an earlier attempt are deduplicated by messageId).");
-    }
+export async function enqueueEvents(env: Bindings, account: AccountId, events: readonly SizedEvent[]): Promise<void> {
+  let queued: boolean;
+  try {
+    const name = inboxName(account);
+    queued = await env.EVENT_INBOX.getByName(name).accept(name, chunkEvents(account, events));
+  } catch (err) {
+    console.error("the event inbox did not answer", String(err));
+    queued = false;
   }
+  if (!queued) throw new AppError("unavailable", UNAVAILABLE);
 }

@@ -33,6 +33,6 @@ async function ingest(c: Context<AppEnv>, route: TrackingEventType | "batch") {
   const account = accountByHeader ?? (await accountForWriteKey(c.env.CONFIG, typeof body.writeKey === "string" ? body.writeKey : undefined));
 
   const events = eventsFromBody(route, body);
-  await enqueueEvents(c.env.EVENTS, account, events);
+  await enqueueEvents(c.env, account, events);
   return c.json({ success: true });
 }

@@ -16,7 +16,7 @@ const limiterStub = (name: string) => env.ACCOUNT_LIMITER.getByName(name) as Dur
 
 /** The limiter's queue, as its recovery uses it: sends are caught here instead of reaching the background consumer. */
 function catchSends(instance: AccountLimiter) {
-  const queue = (instance as unknown as { recovery: { queue: Queue } }).recovery.queue;
+  const queue = (instance as unknown as { env: Env }).env.DELIVERIES;
   const send = vi.spyOn(queue, "send").mockResolvedValue(undefined as never);
   const sendBatch = vi.spyOn(queue, "sendBatch").mockResolvedValue(undefined as never);
   const requeued = () => sendBatch.mock.calls.flatMap(([messages]) => [...messages].flatMap((m) => (m.body as DeliveryMessage).deliveries.map((ref) => ref.id))).sort();

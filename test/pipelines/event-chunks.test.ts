@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunkEvents, packSized, QUEUE_LIMITS } from "../../src/pipelines/event-chunks";
+import { chunkEvents, INBOX_REF_BYTES, packSized, QUEUE_LIMITS } from "../../src/pipelines/event-chunks";
 import type { TrackingEvent } from "../../src/pipelines/event-message";
 import type { SizedEvent } from "../../src/pipelines/tracking-events";
 import { AccountId } from "../../src/store/ids";
@@ -43,7 +43,8 @@ describe("chunkEvents", () => {
     expect(bytes(event)).toBe(size);
     return { event, bytes: size };
   }
-  const messageBytes = (m: unknown) => bytes(m);
+  /** A message as the inbox queues it: with the longest `inbox` reference InboxRef allows. */
+  const messageBytes = (m: object) => bytes({ ...m, inbox: { name: "n".repeat(120), id: "i".repeat(40) } });
 
   it("puts small events into one message in one sendBatch call", () => {
     const events = Array.from({ length: 3 }, (_, i) => eventOf(100, i));
@@ -52,15 +53,17 @@ describe("chunkEvents", () => {
     expect(calls[0]).toEqual([{ v: 1, account, events: events.map((e) => e.event) }]);
   });
 
-  it("fills a message to exactly its limit, measured as the JSON that is sent", () => {
+  it("fills a message to exactly its limit less the inbox reference's room, measured as the JSON that is sent", () => {
     const envelope = bytes({ v: 1, account, events: [] });
     // Four events and three commas fill the message to the byte.
-    const room = QUEUE_LIMITS.messageBytes - envelope - 3;
+    const room = QUEUE_LIMITS.messageBytes - INBOX_REF_BYTES - envelope - 3;
     const each = Math.floor(room / 4);
     const sizes = [each, each, each, room - 3 * each];
     const exact = chunkEvents(account, sizes.map((size, i) => eventOf(size, i)));
     expect(exact.flat()).toHaveLength(1);
-    expect(messageBytes(exact[0]![0])).toBe(QUEUE_LIMITS.messageBytes);
+    expect(bytes(exact[0]![0])).toBe(QUEUE_LIMITS.messageBytes - INBOX_REF_BYTES);
+    // The longest reference the inbox can add still fits.
+    expect(messageBytes(exact[0]![0]!)).toBeLessThanOrEqual(QUEUE_LIMITS.messageBytes);
 
     const over = chunkEvents(account, sizes.map((size, i) => eventOf(i === 3 ? size + 1 : size, i)));
     expect(over.flat().map((m) => m.events.length)).toEqual([3, 1]);
