@@ -35,6 +35,7 @@ export const testsFor = {
     "test/reporting/reporting.test.ts",
     ...routes("hostile-input"),
   ],
+  "src/limiter/protocol.ts": [...delivery("consumer", "carried-messages", "consumer-crash", "concurrency", "parallel-consumers", "retries"), ...limiter("settle-acquire")],
   "src/limiter/group-accept.ts": [...routes("triggers-config-cache"), ...limiter("group-accept"), ...delivery("trigger", "idempotency")],
   "src/limiter/delivery-log.ts": [...delivery("trigger", "idempotency"), ...limiter("accept-many", "copies", "limiter", "migration", "log-promises")],
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
@@ -101,8 +102,6 @@ m(15, "599 is not retried", "(status >= 500 && status <= 599)", "(status >= 500 
 m(16, "300 counts as success", "return status >= 200 && status < 300;", "return status >= 200 && status <= 300;");
 
 inFile("src/delivery/consume.ts");
-m(17, "a flat 5 s lease", "return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "return 5_000;");
-m(18, "8 sends in flight per invocation instead of 6", "const SENDS_IN_FLIGHT_PER_INVOCATION = 6;", "const SENDS_IN_FLIGHT_PER_INVOCATION = 8;");
 m(19, "each limiter group gets its own 6-send limit", "consumeGroup(env, slot, limiter, deliveries)", "consumeGroup(env, concurrencyLimit(SENDS_IN_FLIGHT_PER_INVOCATION), limiter, deliveries)");
 m(20, "a failed re-enqueue acks the originals (the retry is lost)", "for (const [carrier, delaySeconds] of longest) retryWhole(carrier, delaySeconds);", "for (const [carrier] of longest) carrier.msg.ack();");
 m(21, "settled messages are not acked", "for (const id of settled) finish(id);", "for (const id of settled) deliveries.delete(id as DeliveryId);");
@@ -110,6 +109,11 @@ m(22, "messages waiting for a permit are dropped", "pending = waiting;", "pendin
 m(126, "queue probes are acked unanswered", "await Promise.all(probes.map((probe) => answerProbe(env, probe)));", "for (const { msg } of probes) msg.ack();", { tests: limiter("queue-probe") });
 m(23, "a crashed batch is acked instead of retried", "for (const carried of deliveries.values()) for (const carrier of carried.carriers) retryWhole(carrier, NO_PERMIT_DELAY_SECONDS);", "for (const carried of deliveries.values()) for (const carrier of carried.carriers) carrier.msg.ack();");
 m(140, "a message is acked once its first delivery is done, not its last", "if (--carrier.open === 0 && !carrier.retried) carrier.msg.ack();", "carrier.open--;\n      if (!carrier.retried) carrier.msg.ack();");
+
+inFile("src/limiter/protocol.ts");
+m(17, "a flat 5 s lease", "return Math.ceil(granted / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;", "return 5_000;");
+m(18, "8 sends in flight per invocation instead of 6", "export const SENDS_IN_FLIGHT_PER_INVOCATION = 6;", "export const SENDS_IN_FLIGHT_PER_INVOCATION = 8;");
+m(166, "a lease sized by what was asked for, not what was granted", "const leaseEnd = (permits: number) => now + (leaseMs ?? leaseMsFor(permits));", "const leaseEnd = (permits: number) => now + (leaseMs ?? leaseMsFor(pending.length));", { file: "src/limiter/account-limiter.do.ts", tests: limiter("settle-acquire") });
 
 inFile("src/delivery/send.ts");
 m(24, "the log keeps 1 MB instead of 64 KB", "const LOGGED_BODY_BYTES = 64 * 1024;", "const LOGGED_BODY_BYTES = 1024 * 1024;");

@@ -1,16 +1,13 @@
 import { allowPrivateTargets, type Bindings } from "../env";
-import type { AcquireResult } from "../limiter/protocol";
+import { SENDS_IN_FLIGHT_PER_INVOCATION, type AcquireResult } from "../limiter/protocol";
 import { limiterByName } from "../limiter/client";
 import { concurrencyLimit, sleep } from "../lib/pool";
 import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
 import type { AccountId, DeliveryId } from "../store/ids";
 import { deliveryMessages, inSendBatches, QueueProbe, readDeliveryMessage, type DeliveryRef } from "./message";
-import { SEND_TIMEOUT_MS } from "./send";
 import { loadSenders } from "./senders";
 
-/** Cloudflare lets one invocation keep 6 connections open; more would queue inside the runtime anyway. */
-const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
 /** How long one invocation keeps asking for permits before handing waiting messages back to the queue. */
 const PERMIT_WAIT_BUDGET_MS = 15_000;
 const PERMIT_POLL_MS = 100;
@@ -116,7 +113,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, deliveri
     let acquired: AcquireResult | null = null;
 
     while (pending.length > 0) {
-      acquired ??= await stub.acquire(pending, leaseMsFor(pending.length));
+      acquired ??= await stub.acquire(pending);
       const { leaseId, granted, waiting, settled } = acquired;
       acquired = null;
       for (const id of settled) finish(id);
@@ -134,7 +131,7 @@ async function consumeGroup(env: Bindings, slot: Slot, limiter: string, deliveri
             ),
           ),
         );
-        const next = waiting.length > 0 && withinBudget() ? { ids: waiting, leaseMs: leaseMsFor(waiting.length) } : undefined;
+        const next = waiting.length > 0 && withinBudget() ? { ids: waiting } : undefined;
         acquired = await stub.settle(leaseId, attempts.map(({ result }) => result), reporting, next);
         const retries = attempts.filter((a) => a.retryInSeconds !== null).map((a) => ({ id: a.result.id, delaySeconds: a.retryInSeconds! }));
         for (const { result, retryInSeconds } of attempts) if (retryInSeconds === null) finish(result.id);
@@ -161,11 +158,6 @@ function retryWhole(carrier: Carrier, delaySeconds: number): void {
   if (carrier.retried || carrier.open === 0) return;
   carrier.retried = true;
   carrier.msg.retry({ delaySeconds });
-}
-
-/** Long enough for every send of the lease at SENDS_IN_FLIGHT_PER_INVOCATION at a time, each up to its timeout, plus a margin. */
-function leaseMsFor(deliveries: number): number {
-  return Math.ceil(deliveries / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
 }
 
 /**

@@ -15,7 +15,7 @@ import { PERMIT_SCHEMA, Permits } from "./permits";
 import { recoverableDeliveries } from "./lost-deliveries";
 import { overdueAt, Recovery } from "./recovery";
 import { reportingDeliveries, type DeliveryOutcome, type ReportingTarget } from "../reporting/outcome-events";
-import { prepareAccept, type AcceptOutcome, type AcceptRequest, type AcquireResult, type AttemptResult, type GrantedDelivery, type InboundOutcome, type PreparedAccept, type ReceivedInbound } from "./protocol";
+import { leaseMsFor, prepareAccept, type AcceptOutcome, type AcceptRequest, type AcquireResult, type AttemptResult, type GrantedDelivery, type InboundOutcome, type PreparedAccept, type ReceivedInbound } from "./protocol";
 import { LimiterSettings, SETTINGS_SCHEMA } from "./settings";
 
 /** The alarm prunes the logs at least this often. */
@@ -182,8 +182,8 @@ export class AccountLimiter extends DurableObject<Env> {
     return this.accept(limiter, original.job, { replayOf: id });
   }
 
-  /** Takes permits for a batch of deliveries, up to the shared concurrency cap. */
-  async acquire(ids: string[], leaseMs: number): Promise<AcquireResult> {
+  /** Takes permits for a batch of deliveries, up to the shared concurrency cap, under one lease (by default as long as leaseMsFor the number granted). */
+  async acquire(ids: string[], leaseMs?: number): Promise<AcquireResult> {
     const now = Date.now();
     const result: AcquireResult = { leaseId: null, granted: [], waiting: [], settled: [] };
     const pending: GrantedDelivery[] = [];
@@ -203,7 +203,9 @@ export class AccountLimiter extends DurableObject<Env> {
     if (pending.length === 0) return result;
 
     const leaseId = newId("lease");
-    const granted = this.permits.take(leaseId, pending.length, this.settings.concurrency, now + leaseMs, now);
+    // Without a length asked for, the lease fits what is granted (leaseMsFor).
+    const leaseEnd = (permits: number) => now + (leaseMs ?? leaseMsFor(permits));
+    const granted = this.permits.take(leaseId, pending.length, this.settings.concurrency, leaseEnd, now);
     result.granted = pending.slice(0, granted);
     result.waiting = pending.slice(granted).map(({ id }) => id);
     if (result.granted.length > 0) this.log.markSending(result.granted.map(({ id }) => id), leaseId, now);
@@ -211,7 +213,7 @@ export class AccountLimiter extends DurableObject<Env> {
     if (granted > 0) {
       result.leaseId = leaseId;
       notifyLive(this.ctx, result.granted.map(({ account }) => account));
-      await this.alarmClock.ensure(now + leaseMs);
+      await this.alarmClock.ensure(leaseEnd(granted));
     }
     return result;
   }
@@ -238,7 +240,7 @@ export class AccountLimiter extends DurableObject<Env> {
     leaseId: string | null,
     results: AttemptResult[],
     reporting: Record<string, ReportingTarget> = {},
-    next?: { ids: string[]; leaseMs: number },
+    next?: { ids: string[]; leaseMs?: number },
   ): Promise<AcquireResult | null> {
     const now = Date.now();
     // Outcomes feed reporting webhooks only; without a reporting target in the batch there is nothing to read them for.

@@ -20,11 +20,16 @@ export class Permits {
     return row.n ?? 0;
   }
 
-  /** Grants up to `wanted` permits under cap; 0 when none are free (no lease is created then). */
-  take(leaseId: string, wanted: number, cap: number, expiresAt: number, now: number): number {
+  /**
+   * Grants up to `wanted` permits under cap; 0 when none are free (no lease is
+   * created then). The lease expires at `expiresAt`, or, given a function, at
+   * what it answers for the number granted.
+   */
+  take(leaseId: string, wanted: number, cap: number, expiresAt: number | ((granted: number) => number), now: number): number {
     this.dropExpired(now);
     const granted = Math.max(0, Math.min(wanted, cap - this.inUse(now)));
-    if (granted > 0) this.sql.exec("INSERT INTO leases (id, permits, expires_at) VALUES (?, ?, ?)", leaseId, granted, expiresAt);
+    const expires = typeof expiresAt === "number" ? expiresAt : expiresAt(granted);
+    if (granted > 0) this.sql.exec("INSERT INTO leases (id, permits, expires_at) VALUES (?, ?, ?)", leaseId, granted, expires);
     return granted;
   }
 

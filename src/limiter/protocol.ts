@@ -1,4 +1,5 @@
 import type { Attempt, DeliveryJob, DeliveryKind, LoggedResponse } from "../delivery/model";
+import { SEND_TIMEOUT_MS } from "../delivery/send";
 import type { AccountId } from "../store/ids";
 import type { RenderedRequest } from "../templates/render-request";
 import { storedJob, type StoredJob } from "./delivery-log";
@@ -45,6 +46,21 @@ export interface GrantedDelivery {
   setsAttributes: boolean;
   /** Attempts already made. */
   attempts: number;
+}
+
+/** Cloudflare lets one invocation keep 6 connections open; more would queue inside the runtime anyway. */
+export const SENDS_IN_FLIGHT_PER_INVOCATION = 6;
+
+/**
+ * How long a lease on `granted` permits lasts: every send under it,
+ * SENDS_IN_FLIGHT_PER_INVOCATION at a time, each up to its timeout, plus a
+ * margin. Sized by what was granted, not by what was asked for, so the
+ * deliveries of a consumer that died mid-send are free for recovery as soon
+ * as its sends could have ended (35 s for up to 6), not after a lease sized
+ * for a whole batch that mostly waited.
+ */
+export function leaseMsFor(granted: number): number {
+  return Math.ceil(granted / SENDS_IN_FLIGHT_PER_INVOCATION) * (SEND_TIMEOUT_MS + 1_000) + 30_000;
 }
 
 export interface AcquireResult {

@@ -30,6 +30,25 @@ describe("settling a batch with deliveries still waiting", () => {
   });
 });
 
+describe("the lease a consumer gets", () => {
+  it("lasts as long as the sends it grants could take (35 s for 4), not as long as the 20 it asked for would (50 s)", async () => {
+    await runInDurableObject(limiter(), async (instance, state) => {
+      await instance.setConcurrency("limiter-cap-4", 4);
+      const now = Date.now();
+      const ids = Array.from({ length: 20 }, (_, i) => `dlv_${i}`);
+      for (const id of ids) logOf(instance).insert(id, makeJob("acct"), now, {});
+      const result = await instance.acquire(ids);
+      expect(result.granted).toHaveLength(4);
+      const [lease] = state.storage.sql.exec<{ expires_at: number }>("SELECT expires_at FROM leases WHERE id = ?", result.leaseId).toArray();
+      // Four sends, six at a time, each up to its 4 s timeout plus 1 s, and a 30 s margin.
+      expect(lease!.expires_at - now).toBeGreaterThanOrEqual(35_000);
+      expect(lease!.expires_at - now).toBeLessThan(36_000);
+      // The alarm that frees it if the consumer dies is set no later.
+      expect(await state.storage.getAlarm()).toBeLessThanOrEqual(lease!.expires_at);
+    });
+  });
+});
+
 describe("the attempts of a delivery", () => {
   it("are logged one row each and read back in order, after any a log kept in its JSON column before", async () => {
     await runInDurableObject(limiter(), async (instance, state) => {
