@@ -10,7 +10,9 @@ export const SETTINGS_SCHEMA = `
 /**
  * What a limiter knows about itself: its own name (a Durable Object does not
  * reliably know the name it was reached by, and the sweep needs it to
- * re-enqueue) and its concurrency cap, which every account of a shard shares.
+ * re-enqueue) and its concurrency cap, which every account of a shard shares;
+ * and recovery's probe times (recovery.ts). The event inbox keeps its name
+ * and probe times here too.
  */
 export class LimiterSettings {
   /** Settings change rarely and are read on hot paths; the object is single-threaded, so a copy in memory stays true. */
