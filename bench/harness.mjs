@@ -99,6 +99,7 @@ export function startMiniflare(shared = {}, { deliveryConsumer = true } = {}) {
         durableObjects: {
           ACCOUNT_LIMITER: { className: "AccountLimiter", useSQLite: true },
           BATCH_BUFFER: { className: "BatchBuffer", useSQLite: true },
+          EVENT_INBOX: { className: "EventInbox", useSQLite: true },
         },
         bindings: { ADMIN_TOKEN: ADMIN, ALLOW_PRIVATE_TARGETS: "true", RETRY_SCHEDULE: "1,1,1", EGRESS_IPS: "", ENCRYPTION_KEY: "bench:ZWRnZWhvb2stbG9jYWwtZGV2LW9ubHkta2V5LTAwMDE=" },
       },
