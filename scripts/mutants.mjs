@@ -339,7 +339,7 @@ m(153, "the body limit counts characters, not UTF-8 bytes", "if (!withinBytes(te
 
 // ------------------------------------------------------------ src/pipelines (the event inbox)
 inFile("src/pipelines/event-inbox.do.ts");
-m(154, "a refused send keeps the rows of the call it refused", "this.rows.delete(queued.slice(index).flat()", "this.rows.delete(queued.slice(index + 1).flat()");
+m(154, "a refused send keeps the rows of the call it refused", "this.rows.delete(calls.slice(index).flat()", "this.rows.delete(calls.slice(index + 1).flat()");
 m(155, "routed messages are never forgotten", "    this.rows.delete(routed);\n", "");
 m(156, "a message handed back to the queue is not seen again", "    this.rows.touch(retrying, Date.now());\n", "");
 m(157, "messages are kept 230 h, past the messageId dedupe window", "export const INBOX_KEEP_MS = 23 * 60 * 60 * 1000;", "export const INBOX_KEEP_MS = 230 * 60 * 60 * 1000;");

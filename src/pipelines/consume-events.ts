@@ -36,9 +36,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
   const byAccount = new Map<AccountId, Carried[]>();
   const probes: Array<{ msg: Msg; probe: EventsProbe }> = [];
   for (const msg of batch.messages) {
-    const parsed = EventsMessage.safeParse(msg.body);
+    const body = messageBody(msg);
+    const parsed = EventsMessage.safeParse(body);
     if (!parsed.success) {
-      const probe = EventsProbe.safeParse(msg.body);
+      const probe = EventsProbe.safeParse(body);
       if (probe.success) probes.push({ msg, probe: probe.data });
       else {
         console.error("dropping an unreadable events message", msg.id, parsed.error.message);
@@ -86,6 +87,21 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Bindings)
     } catch (err) {
       console.error("could not reach an event inbox", name, String(err));
     }
+  }
+}
+
+/**
+ * A message's body as sent: the inbox queues events messages as JSON text
+ * (serialized once, in the Worker); probes, and messages from before the
+ * inbox, arrive as JSON values. Text that is not JSON reads as itself and is
+ * dropped as unreadable.
+ */
+function messageBody(msg: Msg): unknown {
+  if (typeof msg.body !== "string") return msg.body;
+  try {
+    return JSON.parse(msg.body);
+  } catch {
+    return msg.body;
   }
 }
 

@@ -1,11 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
 import { Alarm } from "../lib/alarm";
-import { sortableId } from "../lib/sortable-id";
 import { overdueAt, Recovery } from "../limiter/recovery";
 import { LimiterSettings, SETTINGS_SCHEMA } from "../limiter/settings";
 import type { AccountId } from "../store/ids";
-import type { EventsMessage } from "./event-message";
 import { INBOX_SCHEMA, InboxRows, type InboxRow } from "./inbox-rows";
 import { recoverableEvents } from "./lost-events";
 
@@ -24,6 +22,12 @@ const MORE_LOST_AFTER_MS = 1_000;
  * each inbox recovers its own messages.
  */
 export const INBOXES_PER_ACCOUNT = 4;
+
+/** An events message as the inbox keeps and queues it: its id (the `inbox.id` inside) and its JSON, inbox reference included. */
+export interface InboxMessage {
+  id: string;
+  body: string;
+}
 
 /** The inbox a tracking request of `account` uses: one of INBOXES_PER_ACCOUNT, at random. */
 export function inboxName(account: AccountId, random = Math.random()): string {
@@ -64,19 +68,18 @@ export class EventInbox extends DurableObject<Bindings> {
    * were never queued) and the request is refused; messages queued before it
    * stay and are routed, and the client's retry is deduplicated by messageId.
    */
-  async accept(name: string, calls: EventsMessage[][]): Promise<boolean> {
+  async accept(name: string, calls: InboxMessage[][]): Promise<boolean> {
     const now = Date.now();
     this.settings.name = name;
-    const queued = calls.map((call) => call.map((message) => ({ ...message, inbox: { name, id: sortableId("evm", now) } })));
-    this.rows.insert(queued.flat().map((message) => ({ id: message.inbox.id, body: JSON.stringify(message) })), now);
+    this.rows.insert(calls.flat(), now);
     // The moment these rows could first be overdue.
     await this.alarmClock.ensure(overdueAt(now));
-    for (const [index, call] of queued.entries()) {
+    for (const [index, call] of calls.entries()) {
       try {
-        await this.env.EVENTS.sendBatch(call.map((body) => ({ body, contentType: "json" as const })));
+        await this.env.EVENTS.sendBatch(call.map(({ body }) => ({ body, contentType: "text" as const })));
       } catch (err) {
         console.error(`events sendBatch ${index + 1} of ${calls.length} failed`, String(err));
-        this.rows.delete(queued.slice(index).flat().map((message) => message.inbox.id));
+        this.rows.delete(calls.slice(index).flat().map((message) => message.id));
         return false;
       }
     }

@@ -25,8 +25,8 @@ export const InboxRef = z.object({
 export type InboxRef = z.infer<typeof InboxRef>;
 
 /**
- * What travels on the EVENTS queue: accepted events of one account, a few per
- * message (a message is at most 128 KB). Matching, mapping and batching happen
+ * What travels on the EVENTS queue, as JSON text: accepted events of one
+ * account, a few per message (a message is at most 128 KB). Matching, mapping and batching happen
  * in its consumer, in bulk, so ingest costs one inbox call per request and
  * queue sends, not a Durable Object call per event. Messages outlive
  * deploys: versioned, validated on receipt; those queued before the inbox

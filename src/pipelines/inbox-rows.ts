@@ -27,7 +27,7 @@ export interface InboxRow extends Record<string, SqlStorageValue> {
 export class InboxRows {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Rows for messages about to be queued; each body is the exact JSON that will be sent. */
+  /** Rows for messages about to be queued; each body is the exact JSON text that will be sent. */
   insert(rows: ReadonlyArray<{ id: string; body: string }>, now: number): void {
     for (const { id, body } of rows) {
       this.sql.exec("INSERT INTO inbox (id, body, bytes, accepted_at, seen_at) VALUES (?, ?, ?, ?, ?)", id, body, byteLength(body), now, now);

@@ -25,7 +25,7 @@ export function recoverableEvents(rows: InboxRows, settings: LimiterSettings, qu
         maxItems: QUEUE_LIMITS.sendBatchMessages,
       });
       for (const call of calls) {
-        await queue.sendBatch(call.map((row) => ({ body: JSON.parse(row.body) as unknown, contentType: "json" as const })));
+        await queue.sendBatch(call.map((row) => ({ body: row.body, contentType: "text" as const })));
         rows.touch(call.map((row) => row.id), now);
       }
     },

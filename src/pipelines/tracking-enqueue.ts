@@ -1,8 +1,9 @@
 import type { Bindings } from "../env";
 import { AppError } from "../errors";
 import type { AccountId } from "../store/ids";
+import { sortableId } from "../lib/sortable-id";
 import { chunkEvents } from "./event-chunks";
-import { inboxName } from "./event-inbox.do";
+import { inboxName, type InboxMessage } from "./event-inbox.do";
 import type { SizedEvent } from "./tracking-events";
 
 const UNAVAILABLE = "The events could not be queued; retry the request (events queued by an earlier attempt are deduplicated by messageId).";
@@ -11,7 +12,9 @@ const UNAVAILABLE = "The events could not be queued; retry the request (events q
  * Hands one request's events to one of the account's inboxes, which keeps
  * them until they are routed and puts them on the EVENTS queue; returns once
  * they are both kept and queued: that is what the tracking API's 200
- * promises. A failure is a 503 and the client retries the whole request;
+ * promises. Each message is serialized here, once, with its inbox reference:
+ * the inbox stores and queues the very string, so the account's inbox
+ * neither clones an object graph nor stringifies it twice. A failure is a 503 and the client retries the whole request;
  * events already queued by the failed attempt arrive twice, which routing
  * absorbs by deduplicating on (destination, messageId). Events without a
  * messageId got a fresh one here, so those cannot be deduplicated; every
@@ -21,7 +24,14 @@ export async function enqueueEvents(env: Bindings, account: AccountId, events: r
   let queued: boolean;
   try {
     const name = inboxName(account);
-    queued = await env.EVENT_INBOX.getByName(name).accept(name, chunkEvents(account, events));
+    const now = Date.now();
+    const calls: InboxMessage[][] = chunkEvents(account, events).map((call) =>
+      call.map((message) => {
+        const id = sortableId("evm", now);
+        return { id, body: JSON.stringify({ ...message, inbox: { name, id } }) };
+      }),
+    );
+    queued = await env.EVENT_INBOX.getByName(name).accept(name, calls);
   } catch (err) {
     console.error("the event inbox did not answer", String(err));
     queued = false;

@@ -47,7 +47,8 @@ export async function writeKeyOfNewAccount() {
  */
 export function watchQueue() {
   const sendBatch = vi.spyOn(env.EVENTS, "sendBatch");
-  const messages = () => sendBatch.mock.calls.flatMap(([batch]) => [...batch].map((m) => m.body as EventsMessage));
+  // The inbox queues each message as its JSON text.
+  const messages = () => sendBatch.mock.calls.flatMap(([batch]) => [...batch].map((m) => JSON.parse(m.body as string) as EventsMessage));
   return {
     sendBatch,
     /** Every message queued so far. */

@@ -91,8 +91,8 @@ describe("2,500 events per batch", () => {
     for (const [messages] of queue.sendBatch.mock.calls) {
       const list = [...messages];
       expect(list.length).toBeLessThanOrEqual(100);
-      for (const m of list) expect(m.contentType).toBe("json");
-      expect(list.reduce((sum, m) => sum + bytes(m.body) + QUEUE_LIMITS.metadataBytes, 0)).toBeLessThanOrEqual(QUEUE_LIMITS.sendBatchBytes);
+      for (const m of list) expect(m.contentType).toBe("text");
+      expect(list.reduce((sum, m) => sum + new TextEncoder().encode(m.body as string).byteLength + QUEUE_LIMITS.metadataBytes, 0)).toBeLessThanOrEqual(QUEUE_LIMITS.sendBatchBytes);
     }
   });
 
