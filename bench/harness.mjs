@@ -73,9 +73,10 @@ export function startSink() {
 /**
  * The Worker as wrangler.toml configures it, plus the bare baseline route, in
  * one Miniflare. `deliveryConsumer: false` (profiling only) leaves deliveries
- * on the queue, to tell the accept path's cost from the consumer's.
+ * on the queue, to tell the accept path's cost from the consumer's;
+ * `scriptPath` runs another build (a variant, to compare side by side).
  */
-export function startMiniflare(shared = {}, { deliveryConsumer = true } = {}) {
+export function startMiniflare(shared = {}, { deliveryConsumer = true, scriptPath = "dist/index.js" } = {}) {
   return new Miniflare({
     log: new Log(LogLevel.ERROR),
     host: "127.0.0.1",
@@ -86,7 +87,7 @@ export function startMiniflare(shared = {}, { deliveryConsumer = true } = {}) {
       {
         name: "edgehook",
         modules: true,
-        scriptPath: "dist/index.js",
+        scriptPath,
         compatibilityDate: "2026-04-20",
         compatibilityFlags: ["nodejs_compat"],
         routes: ["*/v1/*", "*/healthz"],
