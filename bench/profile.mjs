@@ -11,10 +11,10 @@
 //
 // Local KV, Queues and Durable Object storage are Miniflare's simulations:
 // their cost here is CPU on the same two cores, not a network round trip.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import WebSocket from "ws";
-import { adminHeaders, buildWorkers, cpuSeconds, drained, load, log, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
+import { PLAIN, adminHeaders, buildWorkers, cpuSeconds, drained, load, log, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -142,7 +142,7 @@ async function main() {
   const admin = adminHeaders;
   await setUpBenchAccount(base, sink);
   const { key } = await (await fetch(`${base}/v1/accounts/bench/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench" }) })).json();
-  const keyed = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  const keyed = { ...PLAIN, authorization: `Bearer ${key}` };
   const body = JSON.stringify({ customer: { id: "42", email: "ada@example.com" }, event: { plan: "pro" } });
   const post = (path, headers = admin) => () => fetch(`${base}${path}`, { method: "POST", headers, body });
   const get = (path) => () => fetch(`${base}${path}`, { headers: admin });
@@ -165,6 +165,8 @@ async function main() {
 
   const { profile, result: rps } = await cpuProfile(inspectorPort, () => load(post("/v1/accounts/bench/actions/hook/trigger"), 202, { seconds: SECONDS, concurrency: CONCURRENCY }));
   const triggers = rps * SECONDS;
+  // PROFILE_OUT=file.cpuprofile keeps the profile, to open in Chrome DevTools.
+  if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
   const totals = selfTimes(profile);
   totals.delete("(idle)");
   const busy = [...totals].reduce((sum, [, micros]) => sum + micros, 0);

@@ -11,7 +11,7 @@
 //
 // Plain Miniflare over the built Worker (`wrangler deploy --dry-run`), not
 // `wrangler dev`, whose proxy process halves throughput.
-import { adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, median, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
+import { PLAIN, adminHeaders, buildWorkers, cpuSeconds, drained, load as loadFor, log, median, sendCount, setUpBenchAccount, startMiniflare, startSink, workerdPids } from "./harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Load phases alternate edgehook and baseline this many times; the medians are compared, so drift hits both. */
@@ -75,7 +75,7 @@ async function main() {
 
     sink.reset();
     started = performance.now();
-    await sendCount(() => fetch(`${sink.url}/direct`, { method: "POST", headers: { "content-type": "application/json" }, body: triggerBody }), DELIVERIES, CONCURRENCY);
+    await sendCount(() => fetch(`${sink.url}/direct`, { method: "POST", headers: PLAIN, body: triggerBody }), DELIVERIES, CONCURRENCY);
     directRuns.push(DELIVERIES / ((performance.now() - started) / 1000));
   }
   const deliveriesPerSecond = median(endToEndRuns.map((run) => run.rps));
@@ -84,7 +84,7 @@ async function main() {
 
   // 4. Accepting events: /v1/batch with 100 events a request, against the bare route reading the same body.
   const { key: writeKey } = await (await fetch(`${base}/v1/accounts/bench/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "bench" }) })).json();
-  const ingest = { authorization: `Basic ${btoa(`${writeKey}:`)}`, "content-type": "application/json" };
+  const ingest = { ...PLAIN, authorization: `Basic ${btoa(`${writeKey}:`)}` };
   const eventBatch = () => JSON.stringify({
     batch: Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({ type: "track", userId: `u${i}`, event: "Signed Up", properties: { plan: "Startup", n: i } })),
   });
