@@ -80,6 +80,8 @@ export function startSink() {
   );
 }
 
+const DELIVERY_QUEUES = ["edgehook-deliveries", "edgehook-deliveries-1", "edgehook-deliveries-2", "edgehook-deliveries-3"];
+
 /**
  * The Worker as wrangler.toml configures it, plus the bare baseline route, in
  * one Miniflare. `deliveryConsumer: false` (profiling only) leaves deliveries
@@ -102,9 +104,10 @@ export function startMiniflare(shared = {}, { deliveryConsumer = true, scriptPat
         compatibilityFlags: ["nodejs_compat"],
         routes: ["*/v1/*", "*/healthz"],
         kvNamespaces: ["CONFIG", "ATTRIBUTES"],
-        queueProducers: { DELIVERIES: "edgehook-deliveries", EVENTS: "edgehook-events" },
+        // The four delivery queues of wrangler.toml (src/delivery/queues.ts).
+        queueProducers: { ...Object.fromEntries(DELIVERY_QUEUES.map((queue, shard) => [shard ? `DELIVERIES_${shard}` : "DELIVERIES", queue])), EVENTS: "edgehook-events" },
         queueConsumers: {
-          ...(deliveryConsumer ? { "edgehook-deliveries": { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 } } : {}),
+          ...(deliveryConsumer ? Object.fromEntries(DELIVERY_QUEUES.map((queue) => [queue, { maxBatchSize: 50, maxBatchTimeout: 0, maxRetries: 5 }])) : {}),
           "edgehook-events": { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 },
         },
         durableObjects: {

@@ -20,17 +20,17 @@ export const projects = ["relay", "production"];
 export const testsFor = {
   "src/delivery/attempt.ts": [...delivery("retries", "retry-after", "target-turns-private", "response-log", "signing-rotation")],
   "src/delivery/backoff.ts": [...delivery("backoff", "status-classes", "retries", "retry-after")],
-  "src/delivery/consume.ts": [...delivery("consumer", "carried-messages", "consumer-crash", "concurrency", "parallel-consumers", "retries", "kv-write-through"), ...limiter("copies", "limiter")],
+  "src/delivery/consume.ts": [...delivery("queues", "consumer", "carried-messages", "consumer-crash", "concurrency", "parallel-consumers", "retries", "kv-write-through"), ...limiter("copies", "limiter")],
   "src/delivery/send.ts": [...delivery("send", "retries", "response-log"), ...routes("test-send")],
   "src/delivery/standard-webhooks.ts": [...delivery("trigger", "signing-rotation"), ...routes("test-send")],
   "src/delivery/redact.ts": [...delivery("trigger"), ...routes("preview")],
-  "src/delivery/dead-letter.ts": [...delivery("consumer-crash", "carried-messages"), ...limiter("limiter", "log-promises"), "test/reporting/reporting.test.ts"],
+  "src/delivery/dead-letter.ts": [...delivery("queues", "consumer-crash", "carried-messages"), ...limiter("limiter", "log-promises"), "test/reporting/reporting.test.ts"],
   "src/delivery/message.ts": [...delivery("carried-messages"), ...limiter("accept-many")],
   "src/lib/sortable-id.ts": [...delivery("consumer", "trigger"), ...limiter("limiter")],
   "src/delivery/senders.ts": [...delivery("signing-rotation", "trigger"), "test/reporting/reporting.test.ts"],
   "src/delivery/model.ts": [...delivery("trigger"), ...limiter("migration")],
   "src/limiter/account-limiter.do.ts": [
-    ...delivery("trigger", "attributes", "idempotency", "kv-write-through", "parallel-consumers"),
+    ...delivery("queues", "trigger", "attributes", "idempotency", "kv-write-through", "parallel-consumers"),
     ...limiter("accept-many", "copies", "failures", "limiter", "log-promises"),
     "test/reporting/reporting.test.ts",
     ...routes("hostile-input"),
@@ -41,6 +41,8 @@ export const testsFor = {
   "src/limiter/permits.ts": [...delivery("concurrency", "parallel-consumers"), ...limiter("copies", "limiter", "log-promises")],
   "src/limiter/attribute-store.ts": [...delivery("trigger", "attributes", "attribute-snapshot"), ...limiter("failures"), ...routes("hostile-input")],
   "src/limiter/settings.ts": [...delivery("concurrency"), ...limiter("copies", "limiter")],
+  "src/delivery/queues.ts": [...delivery("queues"), ...limiter("queue-probe")],
+  "src/limiter/lost-deliveries.ts": [...limiter("queue-probe")],
   "src/limiter/recovery.ts": [...limiter("recovery", "queue-probe", "copies", "log-promises"), "test/pipelines/event-inbox.test.ts"],
   "src/pipelines/event-inbox.do.ts": ["test/pipelines/event-inbox.test.ts", "test/routes/tracking-limits.test.ts"],
   "src/pipelines/inbox-rows.ts": ["test/pipelines/event-inbox.test.ts"],
@@ -360,5 +362,23 @@ m(163, "events the inbox could not queue are answered 200", "if (!queued) throw"
 
 inFile("src/pipelines/event-chunks.ts");
 m(164, "no room left for the inbox reference", "events: [] })) + INBOX_REF_BYTES;", "events: [] }));");
+
+// ------------------------------------------------------------ sharded delivery queues
+inFile("src/delivery/queues.ts");
+m(167, "every limiter uses the first delivery queue", "return queues[fnv1a(limiter) % queues.length]!;", "return queues[0]!;");
+m(168, "a gap in the numbering is skipped over, not where the list ends", "for (let shard = 1; named[`DELIVERIES_${shard}`]; shard++) queues.push(named[`DELIVERIES_${shard}`]!);", "for (let shard = 1; shard < 4; shard++) if (named[`DELIVERIES_${shard}`]) queues.push(named[`DELIVERIES_${shard}`]!);");
+
+inFile("src/limiter/account-limiter.do.ts");
+m(169, "accepted deliveries go on the first queue, whatever the limiter", "await deliveryQueueFor(this.env, limiter).sendBatch(chunk.map(", "await this.env.DELIVERIES.sendBatch(chunk.map(");
+
+inFile("src/delivery/consume.ts");
+m(170, "a hand-back goes on the first queue, not the limiter's", "await deliveryQueueFor(env, limiter).sendBatch(run);", "await env.DELIVERIES.sendBatch(run);");
+
+inFile("src/delivery/dead-letter.ts");
+m(171, "a dead letter's pieces go on the first queue, not the limiter's", "await deliveryQueueFor(env, limiter).sendBatch(run.map(", "await env.DELIVERIES.sendBatch(run.map(");
+
+inFile("src/limiter/lost-deliveries.ts");
+m(172, "the queue probe travels the first queue, not the one it vouches for", "await deliveryQueueFor(env, probe.limiter).send(probe,", "await env.DELIVERIES.send(probe,");
+m(173, "lost deliveries are re-queued on the first queue", "await deliveryQueueFor(env, limiter()).sendBatch(messages.map(", "await env.DELIVERIES.sendBatch(messages.map(");
 
 export const mutants = list;

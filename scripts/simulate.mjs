@@ -26,8 +26,8 @@ export const LIMITS = {
  * routes/triggers.ts), and the knobs a sharded design turns.
  */
 export const CURRENT = {
-  name: "as built, no triggers overlapping (1 queue, 1 delivery a message, batches of 50)",
-  queues: 1,
+  name: "as built, no triggers overlapping (4 queues, 1 delivery a message, batches of 50)",
+  queues: 4, // DELIVERIES, DELIVERIES_1 … _3 in wrangler.toml (src/delivery/queues.ts)
   deliveriesPerMessage: 1,
   batch: 50, // max_batch_size in wrangler.toml
   /** Triggers per limiter call at accept: 1 without group commit; group-accept.ts raises it under load. */
@@ -41,6 +41,12 @@ export const CURRENT = {
   /** Limiter round trip, seconds. */
   limiterRttS: 0.01,
 };
+
+/** The same code when triggers overlap ten at a time: group commit puts ten deliveries in a message. */
+export const CURRENT_GROUPED = { ...CURRENT, name: "as built, ten triggers overlapping (4 queues, 10 deliveries a message, batches of 50)", deliveriesPerMessage: 10 };
+
+/** The design before the delivery queues were sharded: the same, on one queue. */
+export const ONE_QUEUE = { ...CURRENT, name: "before sharding, no triggers overlapping (1 queue, 1 delivery a message, batches of 50)", queues: 1 };
 
 /** Ceiling of each stage (deliveries/s) for a design, at target latency `latencyS`, with `accounts` equally busy accounts. */
 export function capacity(design, latencyS, accounts = 1_000) {
@@ -170,7 +176,7 @@ export function designs() {
     deliveriesPerMessage,
     batch: 100 / deliveriesPerMessage,
   });
-  return [CURRENT, sharded(1, 1), sharded(2, 1), sharded(4, 1), sharded(8, 1), sharded(1, 10), sharded(4, 10), sharded(8, 10), sharded(16, 10)];
+  return [CURRENT, CURRENT_GROUPED, ONE_QUEUE, sharded(1, 1), sharded(2, 1), sharded(4, 1), sharded(8, 1), sharded(1, 10), sharded(4, 10), sharded(8, 10), sharded(16, 10)];
 }
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US");

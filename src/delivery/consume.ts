@@ -6,6 +6,7 @@ import { attemptDelivery } from "./attempt";
 import { parseRetrySchedule } from "./backoff";
 import type { AccountId, DeliveryId } from "../store/ids";
 import { deliveryMessages, inSendBatches, QueueProbe, readDeliveryMessage, type DeliveryRef } from "./message";
+import { deliveryQueueFor } from "./queues";
 import { loadSenders } from "./senders";
 
 /** How long one invocation keeps asking for permits before handing waiting messages back to the queue. */
@@ -161,7 +162,7 @@ function retryWhole(carrier: Carrier, delaySeconds: number): void {
 }
 
 /**
- * Puts deliveries back on the queue to come again after their delay: fresh
+ * Puts deliveries back on their limiter's queue (queues.ts) to come again after their delay: fresh
  * messages (one per delay), and the deliveries finished here, so the queue's
  * retry counter is untouched. If the queue refuses them, the messages that
  * carried them come back whole after the longest of their delays instead — a
@@ -184,7 +185,7 @@ async function handBack(
   }
   const sends = [...byDelay].flatMap(([delaySeconds, refs]) => deliveryMessages(limiter, refs).map((body) => ({ body, delaySeconds, contentType: "json" as const })));
   try {
-    for (const run of inSendBatches(sends)) await env.DELIVERIES.sendBatch(run);
+    for (const run of inSendBatches(sends)) await deliveryQueueFor(env, limiter).sendBatch(run);
     for (const { id } of items) finish(id);
   } catch (err) {
     console.error("re-enqueue failed; retrying the messages that carried these deliveries", String(err));

@@ -1,13 +1,14 @@
 import type { Bindings } from "../env";
 import { limiterByName } from "../limiter/client";
 import { deliveryMessages, inSendBatches, readDeliveryMessage } from "./message";
+import { deliveryQueueFor } from "./queues";
 import { loadSenders } from "./senders";
 
 /**
  * The dead-letter queue receives messages whose processing crashed repeatedly.
  * A message of one delivery is recorded as failed with the reason, so nothing
  * accepted disappears without a trace. A message of several goes back to the
- * main queue split into one message per delivery: one delivery that crashes
+ * limiter's delivery queue split into one message per delivery: one delivery that crashes
  * the consumer must not fail the others accepted alongside it, and each copy
  * gets the queue's retries of its own before it lands here alone.
  */
@@ -30,7 +31,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
       try {
         if (deliveries.length > 1) {
           const singles = deliveries.flatMap((ref) => deliveryMessages(limiter, [ref]));
-          for (const run of inSendBatches(singles)) await env.DELIVERIES.sendBatch(run.map((body) => ({ body, contentType: "json" as const })));
+          for (const run of inSendBatches(singles)) await deliveryQueueFor(env, limiter).sendBatch(run.map((body) => ({ body, contentType: "json" as const })));
         } else {
           await limiterByName(env, limiter).markFailed(deliveries[0]!.id, "dead-lettered: the delivery consumer crashed on it repeatedly", reporting);
         }

@@ -1,6 +1,6 @@
 import type { Bindings } from "../env";
 import { AppError } from "../errors";
-import { utf8 } from "../lib/encoding";
+import { fnv1a } from "../lib/fnv1a";
 import type { AccountId } from "../store/ids";
 import { MAX_PENDING_PER_USER } from "./queue.do";
 import type { QueuedMessage, SdkMessage } from "./queue-model";
@@ -15,14 +15,9 @@ import type { QueuedMessage, SdkMessage } from "./queue-model";
  */
 export const QUEUE_SHARDS = 16;
 
-/** FNV-1a over the token's UTF-8 bytes: stable, cheap, spread evenly enough for 16 buckets. */
+/** The user's shard: a hash of the token, so it never moves. */
 export function shardOf(userToken: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of utf8(userToken)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % QUEUE_SHARDS;
+  return fnv1a(userToken) % QUEUE_SHARDS;
 }
 
 function shard(env: Bindings, account: AccountId, index: number) {

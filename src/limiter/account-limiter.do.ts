@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { newId } from "../auth/secrets";
 import { Alarm } from "../lib/alarm";
 import { deliveryMessages, inSendBatches, newDeliveryId, type DeliveryRef } from "../delivery/message";
+import { deliveryQueueFor } from "../delivery/queues";
 import type { DeliveryJob, DeliveryView } from "../delivery/model";
 import { byteLength, withinBytes } from "../lib/encoding";
 import { sortableId } from "../lib/sortable-id";
@@ -61,7 +62,7 @@ export class AccountLimiter extends DurableObject<Env> {
     this.attributes = new AttributeStore(sql);
     this.settings = new LimiterSettings(sql);
     this.inbound = new InboundLog(sql);
-    this.recovery = new Recovery(recoverableDeliveries(this.log, this.settings, env.DELIVERIES), this.settings);
+    this.recovery = new Recovery(recoverableDeliveries(this.log, this.settings, env), this.settings);
     this.alarmClock = new Alarm(ctx.storage);
   }
 
@@ -420,7 +421,7 @@ export class AccountLimiter extends DurableObject<Env> {
         continue;
       }
       try {
-        await this.env.DELIVERIES.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
+        await deliveryQueueFor(this.env, limiter).sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
       } catch (err) {
         console.error("queue send failed; these deliveries were not accepted", String(err));
         for (const id of ids) failed.add(id);

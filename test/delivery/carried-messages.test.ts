@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { newDeliveryId, type DeliveryMessage } from "../../src/delivery/message";
 import worker from "../../src/index";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
-import { consume } from "../fixtures/held-queue";
+import { consume, everyDeliveryQueue, limiterQueue } from "../fixtures/held-queue";
 import { jobTo, logOf } from "../fixtures/limiter";
 import { api, makeAccount, received, target, uniqueId } from "../helpers";
 
@@ -56,7 +56,7 @@ describe("a message carrying several deliveries", () => {
     const account = await makeAccount();
     const { ids, message } = await carried(account, [target(ok), target(busy, "status=503"), target(ok)]);
     const refusing = { send: async () => { throw new Error("queue unavailable"); }, sendBatch: async () => { throw new Error("queue unavailable"); } };
-    const first = await consume([message], { DELIVERIES: refusing });
+    const first = await consume([message], everyDeliveryQueue(refusing));
     expect(first.result.explicitAcks).toEqual([]);
     expect(first.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(first.ids);
 
@@ -93,10 +93,10 @@ describe("a message carrying several deliveries", () => {
 });
 
 describe("a dead-lettered message", () => {
-  async function deadLetter(body: DeliveryMessage, queue: Partial<Queue> = env.DELIVERIES) {
+  async function deadLetter(body: DeliveryMessage, queue: Partial<Queue> = limiterQueue(env, body.limiter)) {
     const batch = createMessageBatch("edgehook-deliveries-dlq", [{ id: "dead", timestamp: new Date(), attempts: 6, body }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DELIVERIES: queue } as never, ctx);
+    await worker.queue(batch, { ...env, ...everyDeliveryQueue(queue) } as never, ctx);
     return getQueueResult(batch, ctx);
   }
 

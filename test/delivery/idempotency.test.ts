@@ -3,7 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { newDeliveryId } from "../../src/delivery/message";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
-import { limiterBindings } from "../fixtures/held-queue";
+import { limiterBindings, limiterQueue } from "../fixtures/held-queue";
 import { jobTo, logOf } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, makeAction, received, target, uniqueId } from "../helpers";
 
@@ -15,8 +15,9 @@ const trigger = (account: string, idempotencyKey: string) =>
 /** Makes the limiter's queue slow (and, with `fail`, refuse) while `run` goes on. */
 async function withSlowQueue<T>(limiter: string, run: () => Promise<T>, fail = false): Promise<T> {
   const bindings = await limiterBindings(limiter);
-  const real = bindings.DELIVERIES.sendBatch.bind(bindings.DELIVERIES);
-  const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async (messages, options) => {
+  const queue = limiterQueue(bindings, limiter);
+  const real = queue.sendBatch.bind(queue);
+  const sendBatch = vi.spyOn(queue, "sendBatch").mockImplementation(async (messages, options) => {
     await sleep(400);
     if (fail) throw new Error("queue unavailable");
     return real(messages, options);

@@ -5,6 +5,7 @@ import type { DeliveryMessage } from "../../src/delivery/message";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { jobTo } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
+import { limiterQueue } from "../fixtures/held-queue";
 
 const limiterOf = (account: string) => env.ACCOUNT_LIMITER.getByName(`account:${account}`) as DurableObjectStub<AccountLimiter>;
 const storedCount = (account: string) =>
@@ -46,7 +47,7 @@ describe("accepting many deliveries in one call", () => {
     const requests = Array.from({ length: 150 }, () => ({ job: jobTo(account, target(uniqueId("held"))) }));
     const bindings = await runInDurableObject(limiterOf(account), (instance) => (instance as unknown as { env: Env }).env);
     // Held, not sent: this test is about the messages' shape.
-    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockResolvedValue(undefined as never);
+    const sendBatch = vi.spyOn(limiterQueue(bindings, name), "sendBatch").mockResolvedValue(undefined as never);
     let outcomes;
     let calls;
     try {
@@ -69,7 +70,7 @@ describe("accepting many deliveries in one call", () => {
     const bindings = await runInDurableObject(limiterOf(account), (instance) => (instance as unknown as { env: Env }).env);
     let calls = 0;
     // Held, not sent (2,000 real deliveries would only slow the suite), except the second call, which fails.
-    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async () => {
+    const sendBatch = vi.spyOn(limiterQueue(bindings, `account:${account}`), "sendBatch").mockImplementation(async () => {
       calls++;
       if (calls === 2) throw new Error("queue unavailable");
       return undefined as never;
@@ -98,7 +99,7 @@ describe("one idempotency key in two calls that overlap (two isolates, or the ev
     const name = `shard:${uniqueId("shard")}`;
     const stub = env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
     const bindings = await runInDurableObject(stub, (instance) => (instance as unknown as { env: Env }).env);
-    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async () => {
+    const sendBatch = vi.spyOn(limiterQueue(bindings, name), "sendBatch").mockImplementation(async () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       if (queueFails) throw new Error("queue unavailable");
       return undefined as never;

@@ -7,6 +7,7 @@ import { Permits } from "../../src/limiter/permits";
 import { jobTo, logOf, makeJob } from "../fixtures/limiter";
 import { api, deliveryReaches, makeAccount, received, target, uniqueId } from "../helpers";
 import { newDeliveryId } from "../../src/delivery/message";
+import { limiterQueue } from "../fixtures/held-queue";
 
 describe("copies of a queue message", () => {
   it("are not granted while the delivery is in flight, finished, or not yet due", async () => {
@@ -73,7 +74,7 @@ describe("handing a retry back to the queue", () => {
       logOf(instance).insert(id, jobTo(account, target(key, "status=503")), Date.now(), {});
     });
 
-    const sendBatch = vi.spyOn(env.DELIVERIES, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
+    const sendBatch = vi.spyOn(limiterQueue(env, name), "sendBatch").mockRejectedValue(new Error("queue unavailable"));
     try {
       const batch = createMessageBatch("edgehook-deliveries", [
         { id: "m1", timestamp: new Date(), attempts: 1, body: { v: 1, limiter: name, account, delivery_id: id } },

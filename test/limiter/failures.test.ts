@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { api, deliveryReaches, makeAccount, makeAction, received, target, uniqueId } from "../helpers";
+import { limiterQueue } from "../fixtures/held-queue";
 
 /** The bindings the account's limiter uses, reached inside the object so a test can make them fail. */
 async function limiterBindings(account: string): Promise<Env> {
@@ -16,7 +17,7 @@ describe("when the platform fails", () => {
     const account = await makeAccount();
     await makeAction(account, { url: target(key) });
     const bindings = await limiterBindings(account);
-    const send = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockRejectedValue(new Error("queue unavailable"));
+    const send = vi.spyOn(limiterQueue(bindings, `account:${account}`), "sendBatch").mockRejectedValue(new Error("queue unavailable"));
     try {
       const res = await api("POST", `/v1/accounts/${account}/actions/a/trigger`, { customer: { id: "c1" }, idempotency_key: "k1" });
       expect(res.status).toBe(503);

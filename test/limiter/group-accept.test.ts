@@ -5,7 +5,7 @@ import { groupAccept } from "../../src/limiter/group-accept";
 import { getAccount } from "../../src/store/accounts";
 import { AccountId } from "../../src/store/ids";
 import { jobTo } from "../fixtures/limiter";
-import { limiterBindings } from "../fixtures/held-queue";
+import { limiterBindings, limiterQueue } from "../fixtures/held-queue";
 import { makeAccount, target, uniqueId } from "../helpers";
 
 // group-accept runs in this test's isolate (the worker does), so the test can
@@ -23,7 +23,7 @@ async function slowLimiter() {
   const account = (await getAccount(env.CONFIG, AccountId.parse(id)))!;
   const bindings = await limiterBindings(`account:${id}`);
   const sizes: number[] = [];
-  const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async (messages) => {
+  const sendBatch = vi.spyOn(limiterQueue(bindings, `account:${id}`), "sendBatch").mockImplementation(async (messages) => {
     sizes.push([...messages].reduce((sum, m) => sum + (m.body as DeliveryMessage).deliveries.length, 0));
     await tick(300);
     return undefined as never;

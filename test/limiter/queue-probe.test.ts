@@ -7,6 +7,7 @@ import type { AccountLimiter } from "../../src/limiter/account-limiter.do";
 import { Permits } from "../../src/limiter/permits";
 import { logOf, makeJob } from "../fixtures/limiter";
 import { uniqueId } from "../helpers";
+import { idOnQueue, limiterQueue } from "../fixtures/held-queue";
 
 // The limiter's queue probe (src/limiter/recovery.ts). The bounds are written
 // out as numbers on purpose: importing them from the source would let any value pass.
@@ -15,8 +16,8 @@ const MINUTE = 60_000;
 const limiterStub = (name: string) => env.ACCOUNT_LIMITER.getByName(name) as DurableObjectStub<AccountLimiter>;
 
 /** The limiter's queue, as its recovery uses it: sends are caught here instead of reaching the background consumer. */
-function catchSends(instance: AccountLimiter) {
-  const queue = (instance as unknown as { env: Env }).env.DELIVERIES;
+function catchSends(instance: AccountLimiter, name: string) {
+  const queue = limiterQueue((instance as unknown as { env: Env }).env, name);
   const send = vi.spyOn(queue, "send").mockResolvedValue(undefined as never);
   const sendBatch = vi.spyOn(queue, "sendBatch").mockResolvedValue(undefined as never);
   const requeued = () => sendBatch.mock.calls.flatMap(([messages]) => [...messages].flatMap((m) => (m.body as DeliveryMessage).deliveries.map((ref) => ref.id))).sort();
@@ -60,12 +61,13 @@ interface Outage extends Sends {
 
 /** A fresh limiter ten minutes into a queue outage (seed), its queue sends caught; `run` goes on inside the object. */
 async function inOutage(run: (outage: Outage) => Promise<void>): Promise<void> {
-  const name = uniqueId("limiter");
+  // On a queue other than DELIVERIES: the probe and the re-queue must take the limiter's own queue.
+  const name = idOnQueue("limiter", 2);
   await runInDurableObject(limiterStub(name), async (instance, state) => {
     await instance.setConcurrency(name, 4);
     const now = Date.now();
     const lost = seed(instance, state.storage.sql, now);
-    await run({ instance, state, name, now, lost, ...catchSends(instance) });
+    await run({ instance, state, name, now, lost, ...catchSends(instance, name) });
   });
 }
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DeliveryMessage } from "../../src/delivery/message";
 import { CONFIG_CACHE_TTL_MS } from "../../src/store/config-cache";
-import { limiterBindings } from "../fixtures/held-queue";
+import { limiterBindings, limiterQueue } from "../fixtures/held-queue";
 import { api, makeAccount, makeAction as saveAction, makeKey, target, uniqueId } from "../helpers";
 
 // The worker runs in this test's isolate, so its config cache is the one these
@@ -113,9 +113,10 @@ describe("triggers accepted together (group commit)", () => {
     const account = await makeAccount();
     await makeAction(account);
     const bindings = await limiterBindings(`account:${account}`);
-    const real = bindings.DELIVERIES.sendBatch.bind(bindings.DELIVERIES);
+    const queue = limiterQueue(bindings, `account:${account}`);
+    const real = queue.sendBatch.bind(queue);
     const sizes: number[] = [];
-    const sendBatch = vi.spyOn(bindings.DELIVERIES, "sendBatch").mockImplementation(async (messages, options) => {
+    const sendBatch = vi.spyOn(queue, "sendBatch").mockImplementation(async (messages, options) => {
       // Deliveries per call (a call's deliveries travel in one message).
       sizes.push([...messages].reduce((sum, m) => sum + (m.body as DeliveryMessage).deliveries.length, 0));
       await new Promise((resolve) => setTimeout(resolve, 300));
